@@ -1,4 +1,4 @@
-import { IdxFormatError, IdxSizeMismatchError } from './errors.js';
+import { IdxFormatError, IdxSizeMismatchError, InvalidArgumentError } from './errors.js';
 
 /** Element types of the IDX format (third byte of the magic number). */
 export const IDX_TYPES = {
@@ -12,7 +12,8 @@ export const IDX_TYPES = {
 
 export type IdxElementType = (typeof IDX_TYPES)[keyof typeof IDX_TYPES];
 
-type IdxDataFor<T extends IdxElementType> = T extends 'uint8'
+/** The typed array that holds the values of each IDX element type. */
+export type IdxDataFor<T extends IdxElementType> = T extends 'uint8'
   ? Uint8Array
   : T extends 'int8'
     ? Int8Array
@@ -28,10 +29,22 @@ type IdxDataFor<T extends IdxElementType> = T extends 'uint8'
 export interface IdxArray<T extends IdxElementType = IdxElementType> {
   type: T;
   shape: number[];
+  /** The values, in native byte order, in an array that owns its whole buffer (offset 0). */
   data: IdxDataFor<T>;
 }
 
-const BYTES: Record<IdxElementType, number> = {
+/** The header of an IDX file: element type, shape, and where the values start. */
+export interface IdxHeader {
+  type: IdxElementType;
+  shape: number[];
+  /** Byte offset of the first value: `4 + 4 * rank`. */
+  headerBytes: number;
+  /** Bytes the whole file must have: header plus values. May be inexact above 2⁵³. */
+  totalBytes: number;
+}
+
+/** Bytes per element of each IDX element type. */
+export const IDX_BYTES: Readonly<Record<IdxElementType, number>> = {
   uint8: 1,
   int8: 1,
   int16: 2,
@@ -40,20 +53,35 @@ const BYTES: Record<IdxElementType, number> = {
   float64: 8,
 };
 
+const TYPE_CODES: Readonly<Record<IdxElementType, number>> = {
+  uint8: 0x08,
+  int8: 0x09,
+  int16: 0x0b,
+  int32: 0x0c,
+  float32: 0x0d,
+  float64: 0x0e,
+};
+
 /**
- * Parses an (uncompressed) IDX file. The header is validated against the buffer's size before any
- * allocation, so a corrupt header cannot make it allocate gigabytes. Multi-byte values are read as
- * big-endian, as the format requires.
+ * Reads and validates the header of an (uncompressed) IDX file. The size the header declares is
+ * checked against `fileBytes` (default: the bytes given), with exact big-integer arithmetic, so a
+ * header declaring 4·10⁹ elements in a 20-byte file fails here, before anything is allocated.
+ *
+ * @throws {@link IdxFormatError} on a bad magic number, unknown element type or zero rank.
+ * @throws {@link IdxSizeMismatchError} when the header or the values are truncated, or trailing
+ *   bytes follow the values.
  */
-export function parseIdx(bytes: Uint8Array): IdxArray {
+export function parseIdxHeader(bytes: Uint8Array, fileBytes = bytes.byteLength): IdxHeader {
   if (bytes.byteLength < 4) {
     throw new IdxFormatError(
-      `IDX file too short: ${bytes.byteLength} bytes, the header alone needs at least 4.`,
+      `IDX file too short: ${bytes.byteLength} bytes, the magic number alone needs 4. ` +
+        'The file is empty or truncated: delete it and fetch it again.',
     );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new IdxFormatError(
-      `Bad IDX magic number 0x${hex(bytes, 0, 4)}: the first two bytes must be zero. Is this an IDX file (or a corrupt download)?`,
+      `Bad IDX magic number 0x${hex(bytes, 0, 4)}: the first two bytes must be zero. ` +
+        'Is this an IDX file (or a corrupt download, or gzip data that was not decompressed)?',
     );
   }
   const typeCode = bytes[2]!;
@@ -73,26 +101,44 @@ export function parseIdx(bytes: Uint8Array): IdxArray {
       bytes.byteLength,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes);
   const shape: number[] = [];
-  let count = 1;
+  let count = 1n;
   for (let i = 0; i < rank; i++) {
     const d = view.getUint32(4 + 4 * i, false);
     shape.push(d);
-    count *= d;
+    count *= BigInt(d);
   }
-  const bytesPer = BYTES[type];
-  const expected = headerBytes + count * bytesPer;
-  const actual = bytes.byteLength;
+  const expected = BigInt(headerBytes) + count * BigInt(IDX_BYTES[type]);
+  const actual = BigInt(fileBytes);
   if (expected !== actual) {
+    const what = `[${shape.join('×')}] ${type}`;
     throw new IdxSizeMismatchError(
       expected > actual
-        ? `Truncated IDX file: header [${shape.join('×')}] ${type} needs ${expected} bytes, the file has ${actual}.`
-        : `IDX file has ${actual - expected} bytes of trailing data after [${shape.join('×')}] ${type} (${expected} bytes expected).`,
-      expected,
-      actual,
+        ? `Truncated IDX file: header ${what} needs ${expected} bytes, the file has ${fileBytes}. ` +
+            'Delete the file and fetch it again.'
+        : `IDX file has ${actual - expected} bytes of trailing data after ${what} (${expected} bytes expected).`,
+      Number(expected),
+      fileBytes,
     );
   }
+  return { type, shape, headerBytes, totalBytes: Number(expected) };
+}
+
+/**
+ * Parses an (uncompressed) IDX file: any of the six element types, any rank, big-endian values.
+ * The header is validated against the buffer's size before any allocation (see
+ * {@link parseIdxHeader}). Gzip data must be decompressed first ({@link maybeGunzip}).
+ *
+ * @example
+ * ```ts
+ * const { type, shape, data } = parseIdx(maybeGunzip(readFileSync('t10k-labels-idx1-ubyte.gz')));
+ * // 'uint8', [10000], Uint8Array(10000)
+ * ```
+ */
+export function parseIdx(bytes: Uint8Array): IdxArray {
+  const { type, shape, headerBytes, totalBytes } = parseIdxHeader(bytes);
+  const count = (totalBytes - headerBytes) / IDX_BYTES[type];
   return { type, shape, data: readValues(type, bytes, headerBytes, count) } as IdxArray;
 }
 
@@ -103,7 +149,7 @@ function readValues(type: IdxElementType, bytes: Uint8Array, offset: number, cou
     case 'int8':
       return new Int8Array(bytes.slice(offset, offset + count).buffer);
     default: {
-      const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * BYTES[type]);
+      const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * IDX_BYTES[type]);
       if (type === 'int16') {
         const out = new Int16Array(count);
         for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, false);
@@ -124,6 +170,79 @@ function readValues(type: IdxElementType, bytes: Uint8Array, offset: number, cou
       return out;
     }
   }
+}
+
+const ARRAY_TYPES: Readonly<Record<IdxElementType, { BYTES_PER_ELEMENT: number }>> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/**
+ * Writes an array as an (uncompressed) IDX file, the inverse of {@link parseIdx}. Handy to make
+ * fixtures or to store a prepared subset.
+ *
+ * @throws {@link InvalidArgumentError} when the shape is empty, has more than 255 dimensions, a
+ *   dimension that is not a uint32, or does not match the number of values.
+ */
+export function encodeIdx<T extends IdxElementType>(array: IdxArray<T>): Uint8Array {
+  const { type, shape, data } = array;
+  const Ctor = ARRAY_TYPES[type];
+  if (!Ctor || !(data instanceof (Ctor as unknown as typeof Uint8Array))) {
+    throw new InvalidArgumentError(`encodeIdx: data must be the typed array of type ${type}.`);
+  }
+  if (shape.length === 0 || shape.length > 255) {
+    throw new InvalidArgumentError(
+      `encodeIdx: an IDX array has 1 to 255 dimensions, got ${shape.length}.`,
+    );
+  }
+  let count = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) {
+      throw new InvalidArgumentError(`encodeIdx: dimension ${d} is not a uint32.`);
+    }
+    count *= d;
+  }
+  if (count !== data.length) {
+    throw new InvalidArgumentError(
+      `encodeIdx: shape [${shape.join('×')}] holds ${count} values, the data has ${data.length}.`,
+    );
+  }
+  const headerBytes = 4 + 4 * shape.length;
+  const size = IDX_BYTES[type];
+  const out = new Uint8Array(headerBytes + count * size);
+  const view = new DataView(out.buffer);
+  out[2] = TYPE_CODES[type];
+  out[3] = shape.length;
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
+  const values = data as unknown as ArrayLike<number>;
+  for (let i = 0; i < count; i++) {
+    const at = headerBytes + i * size;
+    const v = values[i]!;
+    switch (type) {
+      case 'uint8':
+        view.setUint8(at, v);
+        break;
+      case 'int8':
+        view.setInt8(at, v);
+        break;
+      case 'int16':
+        view.setInt16(at, v, false);
+        break;
+      case 'int32':
+        view.setInt32(at, v, false);
+        break;
+      case 'float32':
+        view.setFloat32(at, v, false);
+        break;
+      default:
+        view.setFloat64(at, v, false);
+    }
+  }
+  return out;
 }
 
 function hex(bytes: Uint8Array, from: number, to: number): string {

@@ -1,16 +1,51 @@
 /**
  * `@fmnist/data`: find, download, verify, parse (IDX, gzip) and prepare Fashion-MNIST.
+ * Tensor conversion lives in the `@fmnist/data/tfjs` subpath, so this entry point needs no tfjs.
  * @packageDocumentation
  */
+export { SHA256, sha256, verifySha256 } from './checksum.js';
 export { CLASS_NAMES, IMAGE_SIZE } from './classes.js';
 export {
+  DEFAULT_MIRRORS,
+  type DownloadedFile,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+  downloadFashionMnist,
+} from './download.js';
+export {
+  ChecksumMismatchError,
+  CountMismatchError,
   DatasetNotFoundError,
+  DownloadAbortedError,
+  type DownloadAttempt,
+  DownloadError,
   FmnistDataError,
+  type FmnistDataErrorCode,
+  GzipError,
   IdxFormatError,
   IdxSizeMismatchError,
+  InvalidArgumentError,
+  ShapeError,
 } from './errors.js';
-export { isGzip, maybeGunzip } from './gzip.js';
-export { IDX_TYPES, type IdxArray, type IdxElementType, parseIdx } from './idx.js';
+export {
+  DEFAULT_MAX_OUTPUT_BYTES,
+  type GunzipOptions,
+  isGzip,
+  maybeGunzip,
+  maybeGunzipAsync,
+} from './gzip.js';
+export {
+  encodeIdx,
+  IDX_BYTES,
+  IDX_TYPES,
+  type IdxArray,
+  type IdxDataFor,
+  type IdxElementType,
+  type IdxHeader,
+  parseIdx,
+  parseIdxHeader,
+} from './idx.js';
 export {
   candidateDirs,
   DEBIAN_DIR,
@@ -20,5 +55,32 @@ export {
   findDatasetDir,
   type LoadOptions,
   loadFashionMnist,
+  type PixelArray,
+  readIdxFile,
   type Split,
+  toSplit,
 } from './load.js';
+export {
+  type ArrayView,
+  type Batch,
+  batches,
+  flatten,
+  gather,
+  type ImageLayout,
+  imagesView,
+  labelHistogram,
+  type NumericArray,
+  oneHot,
+  permutation,
+  reshape,
+  rowSize,
+  scaleImages,
+  scaleSplit,
+  shuffle,
+  sizeOf,
+  slice,
+  take,
+  trainValidationSplit,
+  type ValidationSplitOptions,
+  view,
+} from './prepare.js';
