@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   treeshake: true,
+  // Share one copy of the core between the two entry points in CJS too (same error classes).
+  splitting: true,
 });
