@@ -115,6 +115,20 @@ const catchErr = (p: Promise<unknown>) =>
   );
 
 describe('downloadFashionMnist against a local server', () => {
+  it("removes the temp files of killed downloads, but not a live process's", async () => {
+    const dir = await tempDir();
+    const uuid = '123e4567-e89b-12d3-a456-426614174000';
+    // pid 2^22 + 1 is above Linux's pid_max default ceiling, so no process has it.
+    const dead = `.train-labels-idx1-ubyte.gz.${2 ** 22 + 1}.${uuid}.part`;
+    const live = `.train-labels-idx1-ubyte.gz.${process.pid}.${uuid}.part`;
+    writeFileSync(join(dir, dead), 'partial');
+    writeFileSync(join(dir, live), 'partial');
+    await downloadFashionMnist(opts(dir, 'ok'));
+    const left = readdirSync(dir);
+    expect(left).not.toContain(dead);
+    expect(left).toContain(live);
+  });
+
   it('downloads, verifies and stores the four files; reports progress', async () => {
     const dir = await tempDir();
     const progress: DownloadProgress[] = [];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SHA256, sha256 } from './checksum.js';
@@ -160,6 +160,33 @@ async function verifyStored(
  * @throws {@link DownloadError} when a file could not be fetched and verified from any mirror.
  * @throws {@link DownloadAbortedError} when `signal` aborts.
  */
+const PART = /^\..+\.(\d+)\.[0-9a-f-]{36}\.part$/;
+
+/** True when a process with this id is running on this machine. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temp files (`.NAME.PID.UUID.part`) that a killed download left behind. Only those
+ * whose process is gone are removed, so concurrent downloads into the same cache are safe.
+ */
+export async function removeStaleParts(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const m = PART.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export async function downloadFashionMnist(options: DownloadOptions = {}): Promise<DownloadResult> {
   const dir = options.cacheDir ?? defaultCacheDir(options.env);
   const mirrors = options.mirrors ?? DEFAULT_MIRRORS;
@@ -181,6 +208,7 @@ export async function downloadFashionMnist(options: DownloadOptions = {}): Promi
     }
   }
   await mkdir(dir, { recursive: true });
+  await removeStaleParts(dir);
   const out: DownloadedFile[] = [];
   for (const [fileIndex, file] of files.entries()) {
     if (options.signal?.aborted) throw new DownloadAbortedError(file, options.signal.reason);

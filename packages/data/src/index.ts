@@ -12,6 +12,7 @@ export {
   type DownloadProgress,
   type DownloadResult,
   downloadFashionMnist,
+  removeStaleParts,
 } from './download.js';
 export {
   ChecksumMismatchError,
