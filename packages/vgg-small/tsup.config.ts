@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   treeshake: true,
+  // __dirname in the ESM build and import.meta.url in the CJS build (pretrained weights' path)
+  shims: true,
 });

@@ -1,0 +1,128 @@
+/**
+ * Trains the CPU preset on the Fashion-MNIST training set (60,000 images, of which the preset holds
+ * out 10% for validation), prints per-epoch figures, the test accuracy and the training time, and
+ * writes the weights (with those figures as metadata) to `pretrained/cpu/`, as shipped.
+ *
+ *   pnpm exec tsx scripts/train-cpu.ts                      # the shipped weights (seed 42, wasm)
+ *   pnpm exec tsx scripts/train-cpu.ts --epochs 1 --no-save # a quick look
+ *
+ * Flags: --backend wasm|cpu, --seed N, --epochs N, --train-count N (first N training images),
+ * --model '<json partial config>', --training '<json partial options>', --checkpoint-dir DIR,
+ * --out DIR, --no-save, --test-each-epoch (also print test accuracy after every epoch; the time it
+ * takes is not counted as training time).
+ *
+ * Run heavy jobs one at a time on a shared machine: `flock /tmp/fmnist-bench.lock pnpm exec tsx …`.
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadFashionMnist } from '@fmnist/data';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  countParams,
+  createVggSmall,
+  evaluateModel,
+  PRESETS,
+  pretrainedDir,
+  registerWasmTrainingKernels,
+  saveModel,
+  type TrainOptions,
+  trainVggSmall,
+  type VggSmallConfig,
+} from '../src/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    seed: { type: 'string', default: '42' },
+    epochs: { type: 'string' },
+    'train-count': { type: 'string' },
+    model: { type: 'string' },
+    training: { type: 'string' },
+    'checkpoint-dir': { type: 'string' },
+    out: { type: 'string' },
+    'no-save': { type: 'boolean', default: false },
+    'test-each-epoch': { type: 'boolean', default: false },
+  },
+});
+
+const backend = args.backend!;
+if (backend === 'wasm') registerWasmTrainingKernels();
+await tf.setBackend(backend);
+await tf.ready();
+
+const seed = Number(args.seed);
+const modelConfig: Partial<VggSmallConfig> = {
+  ...PRESETS.cpu.model,
+  seed,
+  ...(args.model ? JSON.parse(args.model) : {}),
+};
+const training: TrainOptions = {
+  ...PRESETS.cpu.training,
+  ...(args.training ? JSON.parse(args.training) : {}),
+  ...(args.epochs ? { epochs: Number(args.epochs) } : {}),
+  seed,
+};
+
+const data = await loadFashionMnist();
+let train = data.train;
+if (args['train-count']) {
+  const n = Math.min(train.count, Number(args['train-count']));
+  train = {
+    images: train.images.subarray(0, n * 784),
+    labels: train.labels.subarray(0, n),
+    count: n,
+  };
+}
+
+const model = createVggSmall(modelConfig);
+const params = countParams(model);
+console.log(
+  `backend ${tf.getBackend()} | ${cpus().length} cores | model ${JSON.stringify(modelConfig)} | ` +
+    `${params.total} params | training ${JSON.stringify(training)} | ${train.count} images`,
+);
+
+const result = await trainVggSmall(model, train, {
+  ...training,
+  checkpointDir: args['checkpoint-dir'],
+  onEpochEnd: async (epoch, l) => {
+    let testAcc = '';
+    if (args['test-each-epoch']) {
+      testAcc = ` test_acc ${(await evaluateModel(model, data.test)).accuracy.toFixed(4)}`;
+    }
+    console.log(
+      `epoch ${epoch + 1}/${training.epochs}: loss ${l.loss.toFixed(4)} acc ${l.acc.toFixed(4)} ` +
+        `val_loss ${l.valLoss?.toFixed(4)} val_acc ${l.valAcc?.toFixed(4)}${testAcc} ` +
+        `lr ${l.learningRate.toPrecision(3)} ${(l.timeMs / 1000).toFixed(1)} s`,
+    );
+  },
+});
+const trainingMinutes = result.totalTimeMs / 60_000;
+const test = await evaluateModel(model, data.test, { batchSize: 500 });
+console.log(
+  `test accuracy ${(test.accuracy * 100).toFixed(2)}% (loss ${test.loss.toFixed(4)}) after ` +
+    `${result.epochs} epochs, training ${trainingMinutes.toFixed(2)} min on ${tf.getBackend()}`,
+);
+
+if (!args['no-save']) {
+  const out = args.out ?? pretrainedDir('cpu');
+  await saveModel(model, out, {
+    metadata: {
+      preset: 'cpu',
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      epochs: result.epochs,
+      trainingMinutes: Number(trainingMinutes.toFixed(2)),
+      trainImages: train.count,
+      seed,
+      backend: tf.getBackend(),
+      model: modelConfig,
+      training,
+      history: result.history,
+      script: 'pnpm exec tsx scripts/train-cpu.ts',
+      date: new Date().toISOString(),
+    },
+  });
+  console.log(`weights written to ${out}`);
+}

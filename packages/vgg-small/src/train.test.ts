@@ -1,0 +1,241 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type FashionMnist, loadFashionMnist } from '@fmnist/data';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CheckpointError,
+  InvalidConfigError,
+  InvalidDataError,
+  TrainingAbortedError,
+} from './errors.js';
+import { evaluateModel } from './evaluate.js';
+import { loadModel } from './io.js';
+import { createVggSmall } from './model.js';
+import { PRESETS } from './presets.js';
+import { backendDataIds, KILL_RESUME_OPTIONS, killResumeData } from './test-helpers.js';
+import { type TrainOptions, trainVggSmall } from './train.js';
+import { registerWasmTrainingKernels } from './wasm-kernels.js';
+
+let data: FashionMnist;
+let root: string;
+let unregister: () => void;
+
+beforeAll(async () => {
+  unregister = registerWasmTrainingKernels();
+  await tf.setBackend('wasm');
+  data = await loadFashionMnist();
+  root = await mkdtemp(join(tmpdir(), 'vgg-train-'));
+});
+afterAll(async () => {
+  unregister();
+  await rm(root, { recursive: true, force: true });
+});
+
+function subset(split: FashionMnist['train'], n: number, from = 0) {
+  return {
+    images: split.images.subarray(from * 784, (from + n) * 784),
+    labels: split.labels.subarray(from, from + n),
+    count: n,
+  };
+}
+
+const weightsOf = (m: LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
+  it('lowers the loss and beats chance clearly, without leaking tensors', async () => {
+    const model = createVggSmall(PRESETS.tiny.model);
+    const tensors = tf.memory().numTensors;
+    const ids = backendDataIds();
+    const batches: number[] = [];
+    const r = await trainVggSmall(model, subset(data.train, 2000), {
+      ...PRESETS.tiny.training,
+      epochs: 3,
+      onBatchEnd: (b) => {
+        batches.push(b);
+      },
+    });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backendDataIds()).toBe(ids);
+    expect(r.epochs).toBe(3);
+    expect(r.history.loss).toHaveLength(3);
+    expect(r.history.valAcc).toHaveLength(3);
+    expect(r.history.loss[2]!).toBeLessThan(r.history.loss[0]! * 0.8);
+    expect(batches.length).toBe(3 * Math.ceil(1800 / 64)); // 10% held out
+    const test = await evaluateModel(model, subset(data.test, 1000));
+    expect(test.accuracy).toBeGreaterThan(0.5); // chance is 0.1
+    model.dispose();
+  });
+
+  it('is deterministic, and a run resumed from its checkpoint matches the uninterrupted run', async () => {
+    const train = subset(data.train, 600);
+    const options: TrainOptions = {
+      ...PRESETS.tiny.training,
+      epochs: 3,
+      batchSize: 50,
+      augment: true, // online augmentation: its random stream must replay on resume too
+      earlyStopping: { monitor: 'valLoss', patience: 5 },
+    };
+    // uninterrupted, with checkpoints
+    const full = createVggSmall(PRESETS.tiny.model);
+    const a = await trainVggSmall(full, train, { ...options, checkpointDir: join(root, 'full') });
+
+    // interrupted after epoch 1 (0-based 0), as if the process had been killed there
+    const ckpt = join(root, 'interrupted');
+    const first = createVggSmall(PRESETS.tiny.model);
+    const controller = new AbortController();
+    const err = await trainVggSmall(first, train, {
+      ...options,
+      checkpointDir: ckpt,
+      signal: controller.signal,
+      onEpochEnd: (epoch) => {
+        if (epoch === 0) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingAbortedError);
+    expect((err as TrainingAbortedError).epochsCompleted).toBe(1);
+    expect(await readdir(ckpt)).toEqual(['epoch-0001']);
+    first.dispose();
+
+    // a new process: a fresh model, the same call
+    const resumed = createVggSmall(PRESETS.tiny.model);
+    const b = await trainVggSmall(resumed, train, { ...options, checkpointDir: ckpt });
+    expect(b.resumedFromEpoch).toBe(1);
+    expect(b.history).toEqual(a.history);
+    expect(weightsOf(resumed)).toEqual(weightsOf(full));
+
+    // the latest checkpoint is a loadable model
+    const fromCkpt = await loadModel(join(ckpt, 'epoch-0003'));
+    expect(weightsOf(fromCkpt)).toEqual(weightsOf(full));
+
+    // same seed, no checkpoints: the same numbers again
+    const again = createVggSmall(PRESETS.tiny.model);
+    const c = await trainVggSmall(again, train, options);
+    expect(c.history).toEqual(a.history);
+    [full, resumed, fromCkpt, again].forEach((m) => {
+      m.dispose();
+    });
+  });
+
+  it('resumes after the process is killed (SIGKILL) mid-training, as if never interrupted', async () => {
+    const dir = join(root, 'killed');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('kill-resume.child.ts', import.meta.url)), dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    // kill it as soon as the first epoch has ended: somewhere in epoch 2 or in writing its checkpoint
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('epoch')) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`child exited (${code}) before the first epoch ended`)),
+      );
+    });
+    await new Promise((r) => child.on('close', r));
+    expect(existsSync(join(dir, 'epoch-0001'))).toBe(true);
+
+    const train = killResumeData(data.train);
+    const resumed = createVggSmall(PRESETS.tiny.model);
+    const r = await trainVggSmall(resumed, train, { ...KILL_RESUME_OPTIONS, checkpointDir: dir });
+    expect(r.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    const straight = createVggSmall(PRESETS.tiny.model);
+    const s = await trainVggSmall(straight, train, KILL_RESUME_OPTIONS);
+    expect(r.history).toEqual(s.history);
+    expect(weightsOf(resumed)).toEqual(weightsOf(straight));
+    [resumed, straight].forEach((m) => {
+      m.dispose();
+    });
+  });
+
+  it('refuses to resume a checkpoint of another setup, and can start over', async () => {
+    const train = subset(data.train, 200);
+    const dir = join(root, 'mismatch');
+    const m1 = createVggSmall(PRESETS.tiny.model);
+    await trainVggSmall(m1, train, { ...PRESETS.tiny.training, epochs: 1, checkpointDir: dir });
+    const m2 = createVggSmall(PRESETS.tiny.model);
+    const err = await trainVggSmall(m2, train, {
+      ...PRESETS.tiny.training,
+      epochs: 2,
+      seed: 1,
+      checkpointDir: dir,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckpointError);
+    expect((err as CheckpointError).code).toBe('CHECKPOINT_MISMATCH');
+    const r = await trainVggSmall(m2, train, {
+      ...PRESETS.tiny.training,
+      epochs: 1,
+      seed: 1,
+      checkpointDir: dir,
+      resume: false,
+    });
+    expect(r.resumedFromEpoch).toBe(0);
+    [m1, m2].forEach((m) => {
+      m.dispose();
+    });
+  });
+
+  it('stops early and restores the best weights', async () => {
+    const model = createVggSmall(PRESETS.tiny.model);
+    let afterFirst: number[][] = [];
+    const r = await trainVggSmall(model, subset(data.train, 300), {
+      ...PRESETS.tiny.training,
+      epochs: 5,
+      // nothing after the first epoch improves the loss by 10: stop after epoch 2
+      earlyStopping: { monitor: 'loss', minDelta: 10, patience: 0 },
+      onEpochEnd: (epoch) => {
+        if (epoch === 0) afterFirst = weightsOf(model);
+      },
+    });
+    expect(r.stoppedEarly).toBe(true);
+    expect(r.epochs).toBe(2);
+    expect(r.bestEpoch).toBe(0);
+    expect(weightsOf(model)).toEqual(afterFirst);
+    model.dispose();
+  });
+
+  it('offline augmentation appends augmented copies; the signal stops mid-epoch', async () => {
+    const model = createVggSmall(PRESETS.tiny.model);
+    let batches = 0;
+    const controller = new AbortController();
+    const err = await trainVggSmall(model, subset(data.train, 100), {
+      batchSize: 10,
+      validationSplit: 0,
+      augment: { mode: 'offline', copies: 2 },
+      signal: controller.signal,
+      onBatchEnd: (b, logs) => {
+        batches = logs.batches;
+        if (b === 3) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(batches).toBe(30); // 100 originals + 200 copies
+    expect(err).toBeInstanceOf(TrainingAbortedError);
+    expect((err as TrainingAbortedError).epochsCompleted).toBe(0);
+    model.dispose();
+  });
+
+  it('rejects bad data and options with typed errors', async () => {
+    const model = createVggSmall(PRESETS.tiny.model);
+    const train = subset(data.train, 50);
+    await expect(
+      trainVggSmall(model, { ...train, images: train.images.subarray(0, 49 * 784 + 3) }),
+    ).rejects.toThrow(InvalidDataError);
+    await expect(
+      trainVggSmall(model, { ...train, labels: Uint8Array.from(train.labels, () => 12) }),
+    ).rejects.toThrow(InvalidDataError);
+    await expect(trainVggSmall(model, train, { batchSize: 0 })).rejects.toThrow(InvalidConfigError);
+    await expect(
+      trainVggSmall(model, train, { validationSplit: 0, earlyStopping: { monitor: 'valAcc' } }),
+    ).rejects.toThrow(InvalidConfigError);
+    model.dispose();
+  });
+});
