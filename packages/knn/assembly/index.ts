@@ -1,0 +1,1029 @@
+// AssemblyScript source of the WebAssembly SIMD kernels of `@fmnist/knn`.
+//
+// Build: `pnpm --filter @fmnist/knn run build:wasm` (scripts/build-wasm.ts), which writes
+// src/wasm/kernels.generated.ts. Nothing here allocates: the host (src/wasm/runtime.ts) lays out
+// linear memory and passes byte offsets. Two structures are passed by pointer:
+//   - the model context (read-only while predicting), i32 slots at +4*i, f64 slots at +256+8*i;
+//   - a work context (one per thread), same convention.
+// The slot numbers are mirrored in src/wasm/layout.ts; keep both in sync.
+//
+// Exactness: distances on uint8 rows are computed with integer arithmetic (exact); on float32 rows
+// with a sequential float64 loop identical to a naive JavaScript loop (bit-identical results).
+// Lower bounds are float32 and are only ever used to skip rows whose bound, inflated by a safety
+// margin that covers every rounding error, exceeds the current k-th distance.
+
+// ---- model context slots (i32) ----
+const M_N: i32 = 0;
+const M_D: i32 = 1;
+const M_STRIDE: i32 = 2;
+const M_U8: i32 = 3;
+const M_METRIC: i32 = 4;
+const M_TRAIN: i32 = 5;
+const M_NORMS: i32 = 6;
+const M_NBLOCKS: i32 = 7;
+const M_BLOCKS: i32 = 8;
+const M_COORDS: i32 = 9;
+const M_MEAN: i32 = 10;
+const M_BASIS: i32 = 11;
+const M_NORMALIZE: i32 = 12;
+const M_TNORM: i32 = 13;
+/** int32 per stored row: its index in the caller's training set (rows are stored in a locality order). */
+const M_ORIG: i32 = 14;
+// ---- model context slots (f64) ----
+const MF_MAXNORM: i32 = 0;
+const MF_MARGIN_REL: i32 = 1;
+const MF_EPS: i32 = 2;
+const MF_LBSCALE: i32 = 3;
+const MF_MARGIN_ABS: i32 = 4;
+
+// ---- work context slots (i32) ----
+const W_K: i32 = 0;
+const W_T: i32 = 1;
+const W_Q: i32 = 2;
+const W_OUT_IDX: i32 = 3;
+const W_OUT_DIST: i32 = 4;
+const W_LB: i32 = 5;
+const W_MARK: i32 = 6;
+const W_HEAP_D: i32 = 7;
+const W_HEAP_I: i32 = 8;
+const W_SEL_V: i32 = 9;
+const W_SEL_I: i32 = 10;
+const W_QS: i32 = 11;
+const W_QC: i32 = 12;
+const W_XT: i32 = 13;
+const W_PROJ: i32 = 14;
+const W_STAT_EXACT: i32 = 15;
+const W_STAT_LB1PASS: i32 = 16;
+const W_BLOCK_ROWS: i32 = 17;
+const W_QU8: i32 = 18;
+const W_CAND_I: i32 = 19;
+const W_CAND_V: i32 = 20;
+const W_SINK: i32 = 21;
+
+const METRIC_SQEUCLIDEAN: i32 = 0;
+const METRIC_MANHATTAN: i32 = 1;
+const METRIC_COSINE: i32 = 2;
+
+/** Number of coordinates of the first (all-rows) bound: 15 principal components + residual norm. */
+const D1: i32 = 16;
+/** Number of coordinates of the second bound: 63 principal components + residual norm. */
+const D2: i32 = 64;
+
+@inline function gi(ctx: usize, slot: i32): i32 {
+  return load<i32>(ctx + (<usize>slot << 2));
+}
+@inline function gp(ctx: usize, slot: i32): usize {
+  return <usize>load<i32>(ctx + (<usize>slot << 2));
+}
+@inline function si(ctx: usize, slot: i32, v: i32): void {
+  store<i32>(ctx + (<usize>slot << 2), v);
+}
+@inline function gf(ctx: usize, slot: i32): f64 {
+  return load<f64>(ctx + 256 + (<usize>slot << 3));
+}
+
+@inline function hsumI32(v: v128): i32 {
+  return (
+    i32x4.extract_lane(v, 0) +
+    i32x4.extract_lane(v, 1) +
+    i32x4.extract_lane(v, 2) +
+    i32x4.extract_lane(v, 3)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact distances
+// ---------------------------------------------------------------------------------------------
+
+/** Σ (a_i − b_i)² over uint8 rows padded with zeros to `len` bytes (a multiple of 16). Exact. */
+export function sqU8(a: usize, b: usize, len: i32): i32 {
+  let acc0 = i32x4.splat(0);
+  let acc1 = i32x4.splat(0);
+  for (let i = 0; i < len; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    const lo = i16x8.sub(i16x8.extend_low_i8x16_u(x), i16x8.extend_low_i8x16_u(y));
+    const hi = i16x8.sub(i16x8.extend_high_i8x16_u(x), i16x8.extend_high_i8x16_u(y));
+    acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(lo, lo));
+    acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(hi, hi));
+  }
+  return hsumI32(i32x4.add(acc0, acc1));
+}
+
+/**
+ * sqU8 of one query row against 4 training rows at once (their loads overlap in the memory
+ * system, which is what the pruned search waits on). Results go to out[0..4) as int32.
+ */
+export function sqU8x4(q: usize, r0: usize, r1: usize, r2: usize, r3: usize, len: i32, out: usize): void {
+  let a0 = i32x4.splat(0);
+  let a1 = i32x4.splat(0);
+  let a2 = i32x4.splat(0);
+  let a3 = i32x4.splat(0);
+  for (let i = 0; i < len; i += 16) {
+    const o = <usize>i;
+    const x = v128.load(q + o);
+    const xl = i16x8.extend_low_i8x16_u(x);
+    const xh = i16x8.extend_high_i8x16_u(x);
+    const y0 = v128.load(r0 + o);
+    const y1 = v128.load(r1 + o);
+    const y2 = v128.load(r2 + o);
+    const y3 = v128.load(r3 + o);
+    let l = i16x8.sub(xl, i16x8.extend_low_i8x16_u(y0));
+    let h = i16x8.sub(xh, i16x8.extend_high_i8x16_u(y0));
+    a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+    l = i16x8.sub(xl, i16x8.extend_low_i8x16_u(y1));
+    h = i16x8.sub(xh, i16x8.extend_high_i8x16_u(y1));
+    a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+    l = i16x8.sub(xl, i16x8.extend_low_i8x16_u(y2));
+    h = i16x8.sub(xh, i16x8.extend_high_i8x16_u(y2));
+    a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+    l = i16x8.sub(xl, i16x8.extend_low_i8x16_u(y3));
+    h = i16x8.sub(xh, i16x8.extend_high_i8x16_u(y3));
+    a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+  }
+  store<i32>(out, hsumI32(a0));
+  store<i32>(out, hsumI32(a1), 4);
+  store<i32>(out, hsumI32(a2), 8);
+  store<i32>(out, hsumI32(a3), 12);
+}
+
+/** Σ |a_i − b_i| over padded uint8 rows. Exact. */
+export function l1U8(a: usize, b: usize, len: i32): i32 {
+  let acc = i32x4.splat(0);
+  for (let i = 0; i < len; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    const ad = v128.or(i8x16.sub_sat_u(x, y), i8x16.sub_sat_u(y, x));
+    acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(ad)));
+  }
+  return hsumI32(acc);
+}
+
+/** Σ a_i b_i over padded uint8 rows. Exact (fits in int32 for rows up to 33,025 values). */
+export function dotU8(a: usize, b: usize, len: i32): i32 {
+  let acc0 = i32x4.splat(0);
+  let acc1 = i32x4.splat(0);
+  for (let i = 0; i < len; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    acc0 = i32x4.add(acc0, i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_low_i8x16_u(x, y)));
+    acc1 = i32x4.add(acc1, i32x4.extadd_pairwise_i16x8_u(i16x8.extmul_high_i8x16_u(x, y)));
+  }
+  return hsumI32(i32x4.add(acc0, acc1));
+}
+
+/** Σ (a_i − b_i)² over float32 rows, accumulated in float64 in index order. */
+export function sqF32(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    const t = <f64>load<f32>(a + (<usize>i << 2)) - <f64>load<f32>(b + (<usize>i << 2));
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * sqF32 of one query row against 4 training rows at once: four independent float64 sums, each in
+ * index order (bit-identical to sqF32), so the additions' latencies overlap. Results: out[0..4) f64.
+ */
+export function sqF32x4(q: usize, r0: usize, r1: usize, r2: usize, r3: usize, d: i32, out: usize): void {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    const o = <usize>i << 2;
+    const x = <f64>load<f32>(q + o);
+    const t0 = x - <f64>load<f32>(r0 + o);
+    const t1 = x - <f64>load<f32>(r1 + o);
+    const t2 = x - <f64>load<f32>(r2 + o);
+    const t3 = x - <f64>load<f32>(r3 + o);
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  store<f64>(out, s0);
+  store<f64>(out, s1, 8);
+  store<f64>(out, s2, 16);
+  store<f64>(out, s3, 24);
+}
+
+/** Σ |a_i − b_i| over float32 rows, float64 in index order. */
+export function l1F32(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    s += Math.abs(<f64>load<f32>(a + (<usize>i << 2)) - <f64>load<f32>(b + (<usize>i << 2)));
+  }
+  return s;
+}
+
+/** Σ a_i b_i over float32 rows, float64 in index order. */
+export function dotF32(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    s += <f64>load<f32>(a + (<usize>i << 2)) * <f64>load<f32>(b + (<usize>i << 2));
+  }
+  return s;
+}
+
+/** Σ (a_i − b_i)² for a float32 query row `a` and a uint8 training row `b`, float64 in index order. */
+export function sqF32U8(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    const t = <f64>load<f32>(a + (<usize>i << 2)) - <f64>load<u8>(b + <usize>i);
+    s += t * t;
+  }
+  return s;
+}
+
+/** Σ |a_i − b_i|, float32 query, uint8 training row. */
+export function l1F32U8(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    s += Math.abs(<f64>load<f32>(a + (<usize>i << 2)) - <f64>load<u8>(b + <usize>i));
+  }
+  return s;
+}
+
+/** Σ a_i b_i, float32 query, uint8 training row. */
+export function dotF32U8(a: usize, b: usize, d: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < d; i++) {
+    s += <f64>load<f32>(a + (<usize>i << 2)) * <f64>load<u8>(b + <usize>i);
+  }
+  return s;
+}
+
+/** sqrt(Σ a_i²), float64 in index order (the cosine metric's norm). */
+export function normRow(a: usize, d: i32, isU8: i32): f64 {
+  let s: f64 = 0;
+  if (isU8) {
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<u8>(a + <usize>i);
+      s += v * v;
+    }
+  } else {
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<f32>(a + (<usize>i << 2));
+      s += v * v;
+    }
+  }
+  return Math.sqrt(s);
+}
+
+/**
+ * The metric's exact distance between a query row (uint8 when `qU8`, else float32) and training
+ * row `j`.
+ */
+@inline function exactDist(model: usize, q: usize, qU8: i32, qNorm: f64, j: i32): f64 {
+  const metric = gi(model, M_METRIC);
+  const stride = gi(model, M_STRIDE);
+  const row = gp(model, M_TRAIN) + <usize>j * <usize>stride;
+  const d = gi(model, M_D);
+  let dot: f64 = 0;
+  if (gi(model, M_U8)) {
+    if (qU8) {
+      if (metric == METRIC_SQEUCLIDEAN) return <f64>sqU8(q, row, stride);
+      if (metric == METRIC_MANHATTAN) return <f64>l1U8(q, row, stride);
+      dot = <f64>dotU8(q, row, stride);
+    } else {
+      if (metric == METRIC_SQEUCLIDEAN) return sqF32U8(q, row, d);
+      if (metric == METRIC_MANHATTAN) return l1F32U8(q, row, d);
+      dot = dotF32U8(q, row, d);
+    }
+  } else {
+    if (metric == METRIC_SQEUCLIDEAN) return sqF32(q, row, d);
+    if (metric == METRIC_MANHATTAN) return l1F32(q, row, d);
+    dot = dotF32(q, row, d);
+  }
+  const rn = load<f64>(gp(model, M_NORMS) + (<usize>j << 3));
+  if (qNorm == 0 || rn == 0) return 1.0;
+  // Clipped to [0, 2] as scikit-learn's cosine_distances does (rounding can leave 1 − cos at −2e-16).
+  return min(2.0, max(0.0, 1.0 - dot / (qNorm * rn)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorted top-k buffer, ascending by (distance, index)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Inserts stored row `j` at distance `d` into the sorted arrays (hd, hi) holding `count` of at most
+ * `k`, ordered by (distance, caller's row index); `hi` receives the caller's index orig[j].
+ * Returns the new count.
+ */
+@inline function topkInsert(hd: usize, hi: usize, k: i32, count: i32, d: f64, j: i32, orig: usize): i32 {
+  let pos = count;
+  if (count == k) {
+    const wd = load<f64>(hd + (<usize>(k - 1) << 3));
+    if (d > wd) return count;
+    const oj = load<i32>(orig + (<usize>j << 2));
+    if (d == wd && oj >= load<i32>(hi + (<usize>(k - 1) << 2))) return count;
+    pos = k - 1;
+    return topkPlace(hd, hi, pos, d, oj, count);
+  }
+  return topkPlace(hd, hi, pos, d, load<i32>(orig + (<usize>j << 2)), count + 1);
+}
+
+@inline function topkPlace(hd: usize, hi: usize, pos: i32, d: f64, oj: i32, count: i32): i32 {
+  while (pos > 0) {
+    const pd = load<f64>(hd + (<usize>(pos - 1) << 3));
+    const pi = load<i32>(hi + (<usize>(pos - 1) << 2));
+    if (d < pd || (d == pd && oj < pi)) {
+      store<f64>(hd + (<usize>pos << 3), pd);
+      store<i32>(hi + (<usize>pos << 2), pi);
+      pos--;
+    } else {
+      break;
+    }
+  }
+  store<f64>(hd + (<usize>pos << 3), d);
+  store<i32>(hi + (<usize>pos << 2), oj);
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brute force: every query of [q0, q1) against every training row, rows in cache-sized blocks
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Exact k nearest neighbours of queries q0..q1-1 (rows of the work context's query buffer) by
+ * scanning all training rows. Results go to the output arrays at row (q - q0) * k... offset by
+ * `outRow0` rows. Scratch: W_HEAP_D / W_HEAP_I must hold (q1 - q0) * k entries.
+ */
+export function bruteRange(model: usize, work: usize, q0: i32, q1: i32, outRow0: i32): void {
+  const n = gi(model, M_N);
+  const stride = gi(model, M_STRIDE);
+  const metric = gi(model, M_METRIC);
+  const d = gi(model, M_D);
+  const k = gi(work, W_K);
+  const qU8 = gi(work, W_QU8);
+  const qStride = qU8 ? stride : ((d + 3) & ~3) << 2;
+  const qbuf = gp(work, W_Q);
+  const hd = gp(work, W_HEAP_D);
+  const hi = gp(work, W_HEAP_I);
+  const counts = gp(work, W_SEL_I);
+  const orig = gp(model, M_ORIG);
+  const qn = gp(work, W_PROJ);
+  const nq = q1 - q0;
+  let blockRows = gi(work, W_BLOCK_ROWS);
+  if (blockRows < 1) blockRows = 1;
+  for (let t = 0; t < nq; t++) {
+    store<i32>(counts + (<usize>t << 2), 0);
+    const q = qbuf + <usize>(q0 + t) * <usize>qStride;
+    store<f64>(qn + (<usize>t << 3), metric == METRIC_COSINE ? normRow(q, d, qU8) : 0.0);
+  }
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const r1 = min(n, r0 + blockRows);
+    for (let t = 0; t < nq; t++) {
+      const q = qbuf + <usize>(q0 + t) * <usize>qStride;
+      const qNorm = load<f64>(qn + (<usize>t << 3));
+      const thd = hd + <usize>(t * k) * 8;
+      const thi = hi + <usize>(t * k) * 4;
+      let count = load<i32>(counts + (<usize>t << 2));
+      for (let j = r0; j < r1; j++) {
+        const dist = exactDist(model, q, qU8, qNorm, j);
+        count = topkInsert(thd, thi, k, count, dist, j, orig);
+      }
+      store<i32>(counts + (<usize>t << 2), count);
+    }
+  }
+  writeOut(work, hd, hi, k, nq, outRow0);
+}
+
+@inline function writeOut(work: usize, hd: usize, hi: usize, k: i32, nq: i32, outRow0: i32): void {
+  const oi = gp(work, W_OUT_IDX) + <usize>(outRow0 * k) * 4;
+  const od = gp(work, W_OUT_DIST) + <usize>(outRow0 * k) * 8;
+  memory.copy(oi, hi, <usize>(nq * k) * 4);
+  memory.copy(od, hd, <usize>(nq * k) * 8);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projection onto the principal basis (index build and queries)
+// ---------------------------------------------------------------------------------------------
+
+/** xt[0..d) = transform(row) − mean, float64. Returns ‖xt‖². transform: identity or x/‖x‖. */
+@inline function centerRow(model: usize, row: usize, isU8: i32, xt: usize): f64 {
+  const d = gi(model, M_D);
+  const mean = gp(model, M_MEAN);
+  let scale: f64 = 1;
+  if (gi(model, M_NORMALIZE)) {
+    const nrm = normRow(row, d, isU8);
+    scale = nrm > 0 ? 1.0 / nrm : 0.0;
+  }
+  let s: f64 = 0;
+  if (isU8) {
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<u8>(row + <usize>i) * scale - load<f64>(mean + (<usize>i << 3));
+      store<f64>(xt + (<usize>i << 3), v);
+      s += v * v;
+    }
+  } else {
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<f32>(row + (<usize>i << 2)) * scale - load<f64>(mean + (<usize>i << 3));
+      store<f64>(xt + (<usize>i << 3), v);
+      s += v * v;
+    }
+  }
+  return s;
+}
+
+/**
+ * out[r][0..64) (float64) = xt_r · basis for 4 centred rows at once (xt rows `xtStride` bytes apart);
+ * basis is d × 64 row-major float64 (column 63 is zero).
+ */
+function project4(xt: usize, xtStride: usize, basis: usize, d: i32, out: usize, outStride: usize): void {
+  for (let c = 0; c < 64; c += 4) {
+    let a00 = f64x2.splat(0), a01 = f64x2.splat(0);
+    let a10 = f64x2.splat(0), a11 = f64x2.splat(0);
+    let a20 = f64x2.splat(0), a21 = f64x2.splat(0);
+    let a30 = f64x2.splat(0), a31 = f64x2.splat(0);
+    for (let i = 0; i < d; i++) {
+      const bp = basis + (<usize>(i * 64 + c) << 3);
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      const xo = <usize>i << 3;
+      const x0 = v128.load64_splat(xt + xo);
+      const x1 = v128.load64_splat(xt + xtStride + xo);
+      const x2 = v128.load64_splat(xt + 2 * xtStride + xo);
+      const x3 = v128.load64_splat(xt + 3 * xtStride + xo);
+      a00 = f64x2.add(a00, f64x2.mul(x0, b0));
+      a01 = f64x2.add(a01, f64x2.mul(x0, b1));
+      a10 = f64x2.add(a10, f64x2.mul(x1, b0));
+      a11 = f64x2.add(a11, f64x2.mul(x1, b1));
+      a20 = f64x2.add(a20, f64x2.mul(x2, b0));
+      a21 = f64x2.add(a21, f64x2.mul(x2, b1));
+      a30 = f64x2.add(a30, f64x2.mul(x3, b0));
+      a31 = f64x2.add(a31, f64x2.mul(x3, b1));
+    }
+    const o = out + (<usize>c << 3);
+    v128.store(o, a00);
+    v128.store(o, a01, 16);
+    v128.store(o + outStride, a10);
+    v128.store(o + outStride, a11, 16);
+    v128.store(o + 2 * outStride, a20);
+    v128.store(o + 2 * outStride, a21, 16);
+    v128.store(o + 3 * outStride, a30);
+    v128.store(o + 3 * outStride, a31, 16);
+  }
+}
+
+/**
+ * From float64 coordinates c[0..63) and ‖xt‖² = s, writes the float32 bound coordinates:
+ * stage 1 (c0..c14, residual norm beyond 15 components) to s1[0..16), stage 2 (c0..c62, residual
+ * norm beyond 63 components) to s2[0..64).
+ */
+@inline function boundCoords(c: usize, s: f64, s1: usize, s1Step: usize, s2: usize): void {
+  let p: f64 = 0;
+  for (let i = 0; i < 15; i++) {
+    const v = load<f64>(c + (<usize>i << 3));
+    p += v * v;
+    store<f32>(s1 + <usize>i * s1Step, <f32>v);
+    store<f32>(s2 + (<usize>i << 2), <f32>v);
+  }
+  store<f32>(s1 + 15 * s1Step, <f32>Math.sqrt(max(0.0, s - p)));
+  for (let i = 15; i < 63; i++) {
+    const v = load<f64>(c + (<usize>i << 3));
+    p += v * v;
+    store<f32>(s2 + (<usize>i << 2), <f32>v);
+  }
+  store<f32>(s2 + 63 * 4, <f32>Math.sqrt(max(0.0, s - p)));
+}
+
+/**
+ * Index build: projects training rows [r0, r1) (r0 a multiple of 4) and writes the stage-1 blocks,
+ * stage-2 coordinates and ‖xt‖ per row. Scratch: W_XT must hold 4·d float64, W_PROJ 4·64 float64.
+ */
+export function projectTrain(model: usize, work: usize, r0: i32, r1: i32): void {
+  const n = gi(model, M_N);
+  const d = gi(model, M_D);
+  const stride = gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  const blocks = gp(model, M_BLOCKS);
+  const coords = gp(model, M_COORDS);
+  const tnorm = gp(model, M_TNORM);
+  const basis = gp(model, M_BASIS);
+  const xt = gp(work, W_XT);
+  const proj = gp(work, W_PROJ);
+  const xtStride = <usize>d << 3;
+  const sq = proj + 4 * 64 * 8;
+  for (let b = r0; b < r1; b += 4) {
+    for (let r = 0; r < 4; r++) {
+      const j = b + r;
+      if (j < n) {
+        const row = train + <usize>j * <usize>stride;
+        store<f64>(sq + (<usize>r << 3), centerRow(model, row, gi(model, M_U8), xt + <usize>r * xtStride));
+      } else {
+        memory.fill(xt + <usize>r * xtStride, 0, xtStride);
+        store<f64>(sq + (<usize>r << 3), 0);
+      }
+    }
+    project4(xt, xtStride, basis, d, proj, 64 * 8);
+    const blk = blocks + <usize>(b >> 2) * (D1 * 16);
+    for (let r = 0; r < 4; r++) {
+      const j = b + r;
+      if (j < n) {
+        const s = load<f64>(sq + (<usize>r << 3));
+        boundCoords(proj + <usize>r * 64 * 8, s, blk + (<usize>r << 2), 16, coords + <usize>j * (D2 * 4));
+        store<f64>(tnorm + (<usize>j << 3), Math.sqrt(s));
+      } else {
+        // Padding rows: an infinite bound, never a candidate.
+        for (let i = 0; i < D1; i++) store<f32>(blk + (<usize>r << 2) + <usize>i * 16, Infinity);
+      }
+    }
+  }
+}
+
+/**
+ * Gram matrix of centred sample rows, rows [i0, i1) of the upper triangle: G[i][j] += Σ_s xt_s[i] xt_s[j]
+ * for j ≥ (i rounded down to even). xt: `m` centred rows of `d` float64 (d even-padded, `ld` values apart).
+ */
+export function gramRows(xt: usize, m: i32, ld: i32, i0: i32, i1: i32, g: usize): void {
+  const rowBytes = <usize>ld << 3;
+  let s = 0;
+  for (; s + 4 <= m; s += 4) {
+    const p0 = xt + <usize>s * rowBytes;
+    const p1 = p0 + rowBytes;
+    const p2 = p1 + rowBytes;
+    const p3 = p2 + rowBytes;
+    for (let i = i0; i < i1; i++) {
+      const io = <usize>i << 3;
+      const x0 = v128.load64_splat(p0 + io);
+      const x1 = v128.load64_splat(p1 + io);
+      const x2 = v128.load64_splat(p2 + io);
+      const x3 = v128.load64_splat(p3 + io);
+      const gi0 = g + <usize>i * rowBytes;
+      for (let j = i & ~1; j < ld; j += 2) {
+        const jo = <usize>j << 3;
+        let acc = v128.load(gi0 + jo);
+        acc = f64x2.add(acc, f64x2.mul(x0, v128.load(p0 + jo)));
+        acc = f64x2.add(acc, f64x2.mul(x1, v128.load(p1 + jo)));
+        acc = f64x2.add(acc, f64x2.mul(x2, v128.load(p2 + jo)));
+        acc = f64x2.add(acc, f64x2.mul(x3, v128.load(p3 + jo)));
+        v128.store(gi0 + jo, acc);
+      }
+    }
+  }
+  for (; s < m; s++) {
+    const p0 = xt + <usize>s * rowBytes;
+    for (let i = i0; i < i1; i++) {
+      const x0 = v128.load64_splat(p0 + (<usize>i << 3));
+      const gi0 = g + <usize>i * rowBytes;
+      for (let j = i & ~1; j < ld; j += 2) {
+        const jo = <usize>j << 3;
+        v128.store(gi0 + jo, f64x2.add(v128.load(gi0 + jo), f64x2.mul(x0, v128.load(p0 + jo))));
+      }
+    }
+  }
+}
+
+/** Writes transform(row r) − mean for sample rows listed in `rows` (int32) into xt (ld float64 apart). */
+export function centerRows(model: usize, rows: usize, m: i32, xt: usize, ld: i32): void {
+  const stride = gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  for (let s = 0; s < m; s++) {
+    const j = load<i32>(rows + (<usize>s << 2));
+    centerRow(model, train + <usize>j * <usize>stride, gi(model, M_U8), xt + <usize>s * (<usize>ld << 3));
+  }
+}
+
+/** y = A x for a symmetric d × d float64 matrix A (ld apart), used by the Lanczos iteration. */
+export function symv(a: usize, ld: i32, d: i32, x: usize, y: usize): void {
+  for (let i = 0; i < d; i++) {
+    const ai = a + <usize>i * (<usize>ld << 3);
+    let acc = f64x2.splat(0);
+    let j = 0;
+    for (; j + 2 <= d; j += 2) {
+      acc = f64x2.add(acc, f64x2.mul(v128.load(ai + (<usize>j << 3)), v128.load(x + (<usize>j << 3))));
+    }
+    let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    for (; j < d; j++) s += load<f64>(ai + (<usize>j << 3)) * load<f64>(x + (<usize>j << 3));
+    store<f64>(y + (<usize>i << 3), s);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pruned exact search
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Stage-1 bounds of 4 queries against every block of 4 training rows. `qs` holds the 4 queries' 16
+ * splatted coordinates (4 x 16 v128); query r's bounds go to out + r·outStride.
+ */
+function lbScan4(qs: usize, blocks: usize, nBlocks: i32, out: usize, outStride: usize): void {
+  for (let b = 0; b < nBlocks; b++) {
+    const p = blocks + (<usize>b << 8);
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    for (let i: usize = 0; i < 256; i += 16) {
+      const v = v128.load(p + i);
+      const t0 = f32x4.sub(v, v128.load(qs + i));
+      const t1 = f32x4.sub(v, v128.load(qs + i, 256));
+      const t2 = f32x4.sub(v, v128.load(qs + i, 512));
+      const t3 = f32x4.sub(v, v128.load(qs + i, 768));
+      a0 = f32x4.add(a0, f32x4.mul(t0, t0));
+      a1 = f32x4.add(a1, f32x4.mul(t1, t1));
+      a2 = f32x4.add(a2, f32x4.mul(t2, t2));
+      a3 = f32x4.add(a3, f32x4.mul(t3, t3));
+    }
+    const o = out + (<usize>b << 4);
+    v128.store(o, a0);
+    v128.store(o + outStride, a1);
+    v128.store(o + 2 * outStride, a2);
+    v128.store(o + 3 * outStride, a3);
+  }
+}
+
+/** Stage-2 bound: Σ over 64 float32 coordinates of (a_i − b_i)². */
+@inline function lb2(a: usize, b: usize): f32 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  for (let i = 0; i < 256; i += 32) {
+    let t = f32x4.sub(v128.load(a + <usize>i), v128.load(b + <usize>i));
+    acc0 = f32x4.add(acc0, f32x4.mul(t, t));
+    t = f32x4.sub(v128.load(a + <usize>i, 16), v128.load(b + <usize>i, 16));
+    acc1 = f32x4.add(acc1, f32x4.mul(t, t));
+  }
+  const acc = f32x4.add(acc0, acc1);
+  return (
+    f32x4.extract_lane(acc, 0) +
+    f32x4.extract_lane(acc, 1) +
+    (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3))
+  );
+}
+
+/**
+ * The bound threshold for a k-th distance `tau`: rows whose (float32) bound exceeds it are provably
+ * farther than `tau`. `m` is the absolute margin (distance units) covering coordinate rounding.
+ */
+@inline function threshold(model: usize, tau: f64, m: f64): f32 {
+  if (!(tau < Infinity)) return Infinity;
+  const eps = gf(model, MF_EPS);
+  const r = (Math.sqrt(max(0.0, tau) * gf(model, MF_LBSCALE)) + m) * (1 + eps);
+  return f32Up(r * r * (1 + eps));
+}
+
+/** The smallest float32 ≥ x (x ≥ 0): a threshold must never be rounded down. */
+@inline function f32Up(x: f64): f32 {
+  let t = <f32>x;
+  if (<f64>t < x) t = reinterpret<f32>(reinterpret<i32>(t) + 1);
+  return t;
+}
+
+/** Selects the `t` smallest stage-1 bounds into (selV, selI) as a max-heap. Returns the count. */
+function selectSmallest(lb: usize, n: i32, t: i32, selV: usize, selI: usize): i32 {
+  let count = 0;
+  let top: f32 = Infinity;
+  const nBlocks = (n + 3) >> 2;
+  for (let b = 0; b < nBlocks; b++) {
+    const v = v128.load(lb + (<usize>b << 4));
+    if (count == t && !v128.any_true(f32x4.lt(v, f32x4.splat(top)))) continue;
+    for (let l = 0; l < 4; l++) {
+      const j = (b << 2) + l;
+      if (j >= n) break;
+      const x = load<f32>(lb + (<usize>j << 2));
+      if (count < t) {
+        // sift up
+        let pos = count++;
+        while (pos > 0) {
+          const parent = (pos - 1) >> 1;
+          const pv = load<f32>(selV + (<usize>parent << 2));
+          if (pv >= x) break;
+          store<f32>(selV + (<usize>pos << 2), pv);
+          store<i32>(selI + (<usize>pos << 2), load<i32>(selI + (<usize>parent << 2)));
+          pos = parent;
+        }
+        store<f32>(selV + (<usize>pos << 2), x);
+        store<i32>(selI + (<usize>pos << 2), j);
+        if (count == t) top = load<f32>(selV);
+      } else if (x < top) {
+        // replace the root, sift down
+        let pos = 0;
+        while (true) {
+          let c = 2 * pos + 1;
+          if (c >= t) break;
+          let cv = load<f32>(selV + (<usize>c << 2));
+          if (c + 1 < t) {
+            const c2 = load<f32>(selV + (<usize>(c + 1) << 2));
+            if (c2 > cv) {
+              c++;
+              cv = c2;
+            }
+          }
+          if (cv <= x) break;
+          store<f32>(selV + (<usize>pos << 2), cv);
+          store<i32>(selI + (<usize>pos << 2), load<i32>(selI + (<usize>c << 2)));
+          pos = c;
+        }
+        store<f32>(selV + (<usize>pos << 2), x);
+        store<i32>(selI + (<usize>pos << 2), j);
+        top = load<f32>(selV);
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * The squared distance of a row from its partial sum over the first `split` bytes: finished when
+ * the partial sum is ≤ tau, else returned as it is (already > tau: the row is not among the k nearest,
+ * whatever the rest adds).
+ */
+@inline function finish(q: usize, row: usize, partial: i32, split: i32, len: i32, tau: f64): f64 {
+  if (<f64>partial > tau || split == len) return <f64>partial;
+  return <f64>(partial + sqU8(q + <usize>split, row + <usize>split, len - split));
+}
+
+/**
+ * The same for float32 rows: the float64 sum over the first `split` values, continued in index
+ * order when it is ≤ tau (so the result is bit-identical to sqF32), else returned as it is (a sum of
+ * non-negative terms only grows, so the row is farther than tau).
+ */
+@inline function finishF32(q: usize, row: usize, partial: f64, split: i32, d: i32, tau: f64): f64 {
+  if (partial > tau) return partial;
+  let s = partial;
+  for (let i = split; i < d; i++) {
+    const t = <f64>load<f32>(q + (<usize>i << 2)) - <f64>load<f32>(row + (<usize>i << 2));
+    s += t * t;
+  }
+  return s;
+}
+
+/** Sifts entry `pos` of the max-heap (v, idx) of size `size` down. */
+@inline function siftDownMax(v: usize, idx: usize, size: i32, pos: i32): void {
+  const x = load<f32>(v + (<usize>pos << 2));
+  const xi = load<i32>(idx + (<usize>pos << 2));
+  while (true) {
+    let c = 2 * pos + 1;
+    if (c >= size) break;
+    let cv = load<f32>(v + (<usize>c << 2));
+    if (c + 1 < size) {
+      const c2 = load<f32>(v + (<usize>(c + 1) << 2));
+      if (c2 > cv) {
+        c++;
+        cv = c2;
+      }
+    }
+    if (cv <= x) break;
+    store<f32>(v + (<usize>pos << 2), cv);
+    store<i32>(idx + (<usize>pos << 2), load<i32>(idx + (<usize>c << 2)));
+    pos = c;
+  }
+  store<f32>(v + (<usize>pos << 2), x);
+  store<i32>(idx + (<usize>pos << 2), xi);
+}
+
+/** Sorts (v, idx)[0..n) by ascending v (heapsort, in place). */
+function sortByBound(v: usize, idx: usize, n: i32): void {
+  for (let c = (n >> 1) - 1; c >= 0; c--) siftDownMax(v, idx, n, c);
+  for (let end = n - 1; end > 0; end--) {
+    const tv = load<f32>(v);
+    const ti = load<i32>(idx);
+    store<f32>(v, load<f32>(v + (<usize>end << 2)));
+    store<i32>(idx, load<i32>(idx + (<usize>end << 2)));
+    store<f32>(v + (<usize>end << 2), tv);
+    store<i32>(idx + (<usize>end << 2), ti);
+    siftDownMax(v, idx, end, 0);
+  }
+}
+
+/** Loads one byte of every 64-byte line of [p, p + bytes): a software prefetch. */
+@inline function touch(p: usize, bytes: i32): i32 {
+  let s = 0;
+  for (let o = 0; o < bytes; o += 64) s += load<u8>(p + <usize>o);
+  return s;
+}
+
+/**
+ * Exact k nearest neighbours of queries [q0, q1) of the work context's query buffer using the
+ * two-stage principal-component lower bounds. Output rows start at `outRow0`.
+ *
+ * Per query: (1) stage-1 bounds of all rows (4 queries per pass); (2) the exact distances of the
+ * rows with the 16 smallest stage-1 bounds give a first k-th distance τ; (3) the rows whose stage-1
+ * bound passes τ's threshold get their stage-2 bound; (4) those passing it are visited in increasing
+ * stage-2 bound, exact distances updating τ, until the next bound exceeds the (shrinking) threshold.
+ */
+export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0: i32): void {
+  const n = gi(model, M_N);
+  const d = gi(model, M_D);
+  const stride = gi(model, M_STRIDE);
+  const metric = gi(model, M_METRIC);
+  const nBlocks = gi(model, M_NBLOCKS);
+  const blocks = gp(model, M_BLOCKS);
+  const coords = gp(model, M_COORDS);
+  const basis = gp(model, M_BASIS);
+  const marginBase = gf(model, MF_MAXNORM);
+  const marginRel = gf(model, MF_MARGIN_REL);
+  const marginAbs = gf(model, MF_MARGIN_ABS);
+  const k = gi(work, W_K);
+  const tSel = gi(work, W_T);
+  const qU8 = gi(work, W_QU8);
+  const qStride = qU8 ? stride : ((d + 3) & ~3) << 2;
+  const qbuf = gp(work, W_Q);
+  const lbAll = gp(work, W_LB);
+  const lbStride = <usize>nBlocks << 4;
+  const mark = gp(work, W_MARK);
+  const selV = gp(work, W_SEL_V);
+  const selI = gp(work, W_SEL_I);
+  const candI = gp(work, W_CAND_I);
+  const candV = gp(work, W_CAND_V);
+  const qs = gp(work, W_QS);
+  const qc = gp(work, W_QC);
+  const xt = gp(work, W_XT);
+  const proj = gp(work, W_PROJ);
+  const hd = gp(work, W_HEAP_D);
+  const hi = gp(work, W_HEAP_I);
+  const outIdx = gp(work, W_OUT_IDX);
+  const outDist = gp(work, W_OUT_DIST);
+  const xtStride = <usize>d << 3;
+  // Per group of 4 queries: stage-1 coordinates (4 x 16 f32), ‖xt‖² (4 f64) after the 4 x 64 projections.
+  const q1c = proj + 4 * 64 * 8;
+  const qsq = q1c + 4 * 16 * 4;
+  let statExact = gi(work, W_STAT_EXACT);
+  let statPass = gi(work, W_STAT_LB1PASS);
+  const isU8 = gi(model, M_U8);
+  const orig = gp(model, M_ORIG);
+  const quad = qsq + 64;
+  let sink = 0;
+
+  for (let g = q0; g < q1; g += 4) {
+    for (let r = 0; r < 4; r++) {
+      if (g + r < q1) {
+        const q = qbuf + <usize>(g + r) * <usize>qStride;
+        store<f64>(qsq + (<usize>r << 3), centerRow(model, q, qU8, xt + <usize>r * xtStride));
+      } else {
+        memory.fill(xt + <usize>r * xtStride, 0, xtStride);
+        store<f64>(qsq + (<usize>r << 3), 0);
+      }
+    }
+    project4(xt, xtStride, basis, d, proj, 64 * 8);
+    for (let r = 0; r < 4; r++) {
+      boundCoords(proj + <usize>r * 64 * 8, load<f64>(qsq + (<usize>r << 3)), q1c + <usize>r * 64, 4, qc + <usize>r * (D2 * 4));
+      for (let i = 0; i < D1; i++) {
+        v128.store(qs + <usize>r * 256 + (<usize>i << 4), f32x4.splat(load<f32>(q1c + <usize>r * 64 + (<usize>i << 2))));
+      }
+    }
+    lbScan4(qs, blocks, nBlocks, lbAll, lbStride);
+
+    const gEnd = min(q1, g + 4);
+    for (let qi = g; qi < gEnd; qi++) {
+      const r = qi - g;
+      const q = qbuf + <usize>qi * <usize>qStride;
+      const qNorm = metric == METRIC_COSINE ? normRow(q, d, qU8) : 0.0;
+      const qcr = qc + <usize>r * (D2 * 4);
+      const lb = lbAll + <usize>r * lbStride;
+      const m = marginRel * (Math.sqrt(load<f64>(qsq + (<usize>r << 3))) + marginBase) + marginAbs;
+
+      // Seed the top-k with the rows of the t smallest stage-1 bounds.
+      const nSel = selectSmallest(lb, n, tSel, selV, selI);
+      const fast = qU8 && isU8 && metric == METRIC_SQEUCLIDEAN;
+      const fastF = !qU8 && !isU8 && metric == METRIC_SQEUCLIDEAN;
+      const train = gp(model, M_TRAIN);
+      let count = 0;
+      let s0 = 0;
+      if (fast) {
+        // Four rows at a time: their cache misses overlap.
+        for (; s0 + 4 <= nSel; s0 += 4) {
+          const sp = selI + (<usize>s0 << 2);
+          const j0 = load<i32>(sp);
+          const j1 = load<i32>(sp, 4);
+          const j2 = load<i32>(sp, 8);
+          const j3 = load<i32>(sp, 12);
+          sqU8x4(q, train + <usize>j0 * <usize>stride, train + <usize>j1 * <usize>stride,
+            train + <usize>j2 * <usize>stride, train + <usize>j3 * <usize>stride, stride, quad);
+          count = topkInsert(hd, hi, k, count, <f64>load<i32>(quad), j0, orig);
+          count = topkInsert(hd, hi, k, count, <f64>load<i32>(quad, 4), j1, orig);
+          count = topkInsert(hd, hi, k, count, <f64>load<i32>(quad, 8), j2, orig);
+          count = topkInsert(hd, hi, k, count, <f64>load<i32>(quad, 12), j3, orig);
+        }
+      }
+      if (fastF) {
+        for (; s0 + 4 <= nSel; s0 += 4) {
+          const sp = selI + (<usize>s0 << 2);
+          const j0 = load<i32>(sp);
+          const j1 = load<i32>(sp, 4);
+          const j2 = load<i32>(sp, 8);
+          const j3 = load<i32>(sp, 12);
+          sqF32x4(q, train + <usize>j0 * <usize>stride, train + <usize>j1 * <usize>stride,
+            train + <usize>j2 * <usize>stride, train + <usize>j3 * <usize>stride, d, quad);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad), j0, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 8), j1, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 16), j2, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 24), j3, orig);
+        }
+      }
+      for (let i = s0; i < nSel; i++) {
+        const j = load<i32>(selI + (<usize>i << 2));
+        count = topkInsert(hd, hi, k, count, exactDist(model, q, qU8, qNorm, j), j, orig);
+      }
+      for (let i = 0; i < nSel; i++) store<u8>(mark + <usize>load<i32>(selI + (<usize>i << 2)), 1);
+      statExact += nSel;
+      let tau: f64 = count == k ? load<f64>(hd + (<usize>(k - 1) << 3)) : Infinity;
+      let thr = threshold(model, tau, m);
+      const thrV = f32x4.splat(thr);
+
+      // Stage 1 filter.
+      let nc = 0;
+      for (let b = 0; b < nBlocks; b++) {
+        let bits = i32x4.bitmask(f32x4.le(v128.load(lb + (<usize>b << 4)), thrV));
+        while (bits != 0) {
+          const j = (b << 2) + ctz<i32>(bits);
+          bits &= bits - 1;
+          if (j < n && !load<u8>(mark + <usize>j)) {
+            store<i32>(candI + (<usize>nc << 2), j);
+            nc++;
+          }
+        }
+      }
+      statPass += nc;
+      // Stage 2 filter (kept in place), touching the rows 8 candidates ahead.
+      let nk = 0;
+      for (let c = 0; c < nc; c++) {
+        if (c + 8 < nc) sink += touch(coords + <usize>load<i32>(candI + (<usize>(c + 8) << 2)) * (D2 * 4), D2 * 4);
+        const j = load<i32>(candI + (<usize>c << 2));
+        const v = lb2(qcr, coords + <usize>j * (D2 * 4));
+        if (v <= thr) {
+          store<i32>(candI + (<usize>nk << 2), j);
+          store<f32>(candV + (<usize>nk << 2), v);
+          nk++;
+        }
+      }
+      // Visit in increasing stage-2 bound, stop at the first bound over the (shrinking) threshold.
+      sortByBound(candV, candI, nk);
+      const split = stride >= 96 ? ((stride * 2) / 3) & ~15 : stride;
+      const splitF = d >= 24 ? (d * 2) / 3 : d;
+      let c = 0;
+      while (c < nk) {
+        if (load<f32>(candV + (<usize>c << 2)) > thr) break;
+        if (fast && c + 4 <= nk) {
+          // Four rows at once over the first two thirds of the row; a row whose partial sum
+          // already exceeds τ cannot enter the top k and is not finished. Touch the next four.
+          if (c + 8 <= nk) {
+            for (let t = 4; t < 8; t++) {
+              sink += touch(train + <usize>load<i32>(candI + (<usize>(c + t) << 2)) * <usize>stride, split);
+            }
+          }
+          const j0 = load<i32>(candI + (<usize>c << 2));
+          const j1 = load<i32>(candI + (<usize>(c + 1) << 2));
+          const j2 = load<i32>(candI + (<usize>(c + 2) << 2));
+          const j3 = load<i32>(candI + (<usize>(c + 3) << 2));
+          const r0 = train + <usize>j0 * <usize>stride;
+          const r1 = train + <usize>j1 * <usize>stride;
+          const r2 = train + <usize>j2 * <usize>stride;
+          const r3 = train + <usize>j3 * <usize>stride;
+          sqU8x4(q, r0, r1, r2, r3, split, quad);
+          count = topkInsert(hd, hi, k, count, finish(q, r0, load<i32>(quad), split, stride, tau), j0, orig);
+          count = topkInsert(hd, hi, k, count, finish(q, r1, load<i32>(quad, 4), split, stride, tau), j1, orig);
+          count = topkInsert(hd, hi, k, count, finish(q, r2, load<i32>(quad, 8), split, stride, tau), j2, orig);
+          count = topkInsert(hd, hi, k, count, finish(q, r3, load<i32>(quad, 12), split, stride, tau), j3, orig);
+          statExact += 4;
+          c += 4;
+        } else if (fastF && c + 4 <= nk) {
+          // The same for float32 rows, with float64 sums continued in index order (bit-identical).
+          if (c + 8 <= nk) {
+            for (let t = 4; t < 8; t++) {
+              sink += touch(train + <usize>load<i32>(candI + (<usize>(c + t) << 2)) * <usize>stride, splitF << 2);
+            }
+          }
+          const j0 = load<i32>(candI + (<usize>c << 2));
+          const j1 = load<i32>(candI + (<usize>(c + 1) << 2));
+          const j2 = load<i32>(candI + (<usize>(c + 2) << 2));
+          const j3 = load<i32>(candI + (<usize>(c + 3) << 2));
+          const r0 = train + <usize>j0 * <usize>stride;
+          const r1 = train + <usize>j1 * <usize>stride;
+          const r2 = train + <usize>j2 * <usize>stride;
+          const r3 = train + <usize>j3 * <usize>stride;
+          sqF32x4(q, r0, r1, r2, r3, splitF, quad);
+          count = topkInsert(hd, hi, k, count, finishF32(q, r0, load<f64>(quad), splitF, d, tau), j0, orig);
+          count = topkInsert(hd, hi, k, count, finishF32(q, r1, load<f64>(quad, 8), splitF, d, tau), j1, orig);
+          count = topkInsert(hd, hi, k, count, finishF32(q, r2, load<f64>(quad, 16), splitF, d, tau), j2, orig);
+          count = topkInsert(hd, hi, k, count, finishF32(q, r3, load<f64>(quad, 24), splitF, d, tau), j3, orig);
+          statExact += 4;
+          c += 4;
+        } else {
+          const j = load<i32>(candI + (<usize>c << 2));
+          statExact++;
+          count = topkInsert(hd, hi, k, count, exactDist(model, q, qU8, qNorm, j), j, orig);
+          c++;
+        }
+        if (count == k) {
+          const nt = load<f64>(hd + (<usize>(k - 1) << 3));
+          if (nt < tau) {
+            tau = nt;
+            thr = threshold(model, tau, m);
+          }
+        }
+      }
+      // Clear the marks, write the result.
+      for (let i = 0; i < nSel; i++) store<u8>(mark + <usize>load<i32>(selI + (<usize>i << 2)), 0);
+      const o = <usize>(outRow0 + qi - q0) * <usize>k;
+      memory.copy(outIdx + o * 4, hi, <usize>k * 4);
+      memory.copy(outDist + o * 8, hd, <usize>k * 8);
+    }
+  }
+  si(work, W_STAT_EXACT, statExact);
+  si(work, W_STAT_LB1PASS, statPass);
+  si(work, W_SINK, sink);
+}

@@ -1,0 +1,34 @@
+/**
+ * Minimal .npy (NumPy format 1.0) read/write for C-ordered uint8 / int32 / float64 arrays, so the
+ * benchmark and the scikit-learn test can hand the same arrays to Python. Writes are atomic.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+type NpyArray = Uint8Array | Int32Array | Float64Array;
+
+const DESCR: Record<string, string> = { Uint8Array: '|u1', Int32Array: '<i4', Float64Array: '<f8' };
+
+export function writeNpy(path: string, a: NpyArray, shape: number[]): void {
+  const descr = DESCR[a.constructor.name];
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const pad = 64 - ((10 + header.length + 1) % 64);
+  header = `${header}${' '.repeat(pad % 64)}\n`;
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  const body = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat([pre, Buffer.from(header, 'latin1'), body]));
+  renameSync(tmp, path);
+}
+
+export function readNpyInt32(path: string): Int32Array {
+  const b = readFileSync(path);
+  const hl = b.readUInt16LE(8);
+  const header = b.subarray(10, 10 + hl).toString('latin1');
+  if (!header.includes("'<i4'")) throw new Error(`${path}: expected int32, got ${header}`);
+  const body = b.subarray(10 + hl);
+  return new Int32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+}

@@ -1,0 +1,573 @@
+import { type CoreMetric, METRIC_CODE } from '../distance.js';
+import type { Matrix } from '../matrix.js';
+import { leadingEigenvectors } from '../pca.js';
+import { createExecutor, type Executor, throwIfAborted } from './executor.js';
+import { BASIS_COLS, CTX_BYTES, D1, D2, M, MAX_COMPONENTS, MF, W } from './layout.js';
+import { WasmHeap } from './runtime.js';
+
+/** Counters of the pruned search, summed over threads (for benchmarks and tests). */
+export interface PruneStats {
+  /** Queries searched. */
+  queries: number;
+  /** Exact distances computed (seeds included). */
+  exact: number;
+  /** Rows that passed the first bound and had the second computed. */
+  secondBound: number;
+  /** Training rows. */
+  rows: number;
+}
+
+export interface WasmSearchOptions {
+  metric: CoreMetric;
+  /** Build the principal-component bounds (needed by `pruned`). */
+  pruned: boolean;
+  threads: number;
+  /** Rows sampled to estimate the principal components. */
+  pcaSamples: number;
+  seed: number;
+  signal?: AbortSignal;
+}
+
+export interface SearchRequest {
+  k: number;
+  mode: 'pruned' | 'brute';
+  /** Bytes the per-call buffers (queries, results, scratch) may use. */
+  budgetBytes: number;
+  onProgress?: (done: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  indices: Int32Array;
+  distances: Float64Array;
+}
+
+/** Rows (of 64 query rows each) per job: small enough for a prompt abort and even balance. */
+const PRUNED_JOB = 64;
+const BRUTE_JOB = 32;
+/** Training rows per cache block of the brute-force scan. */
+const BRUTE_BLOCK_BYTES = 192 * 1024;
+/** Rows whose first bound seeds the k-th distance. */
+const SEED_ROWS = 16;
+
+function u8Stride(d: number): number {
+  return Math.ceil(d / 16) * 16;
+}
+function f32Stride(d: number): number {
+  return Math.ceil(d / 4) * 16;
+}
+
+/**
+ * The training set in WebAssembly memory, with (optionally) the principal-component bound index,
+ * and the brute-force and pruned exact searches over it, on one or more threads.
+ */
+export class WasmSearch {
+  readonly n: number;
+  readonly d: number;
+  readonly kind: 'u8' | 'f32';
+  readonly metric: CoreMetric;
+  readonly pruned: boolean;
+  stats: PruneStats;
+  /** Seconds spent building the bound index (0 without it). */
+  buildSeconds = 0;
+  private readonly heap: WasmHeap;
+  private readonly executor: Executor;
+  private readonly model: number;
+  private readonly works: number[] = [];
+  private readonly persistentTop: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  private zGrid: ZGrid | undefined;
+
+  private constructor(heap: WasmHeap, executor: Executor, train: Matrix, opts: WasmSearchOptions) {
+    this.heap = heap;
+    this.executor = executor;
+    this.n = train.n;
+    this.d = train.d;
+    this.kind = train.kind;
+    this.metric = opts.metric;
+    this.pruned = opts.pruned;
+    this.stats = { queries: 0, exact: 0, secondBound: 0, rows: train.n };
+    const { n, d } = train;
+    const stride = train.kind === 'u8' ? u8Stride(d) : f32Stride(d);
+    this.model = heap.allocZeroed(CTX_BYTES);
+    const trainPtr = heap.alloc(n * stride);
+    const u8 = heap.u8();
+    if (train.kind === 'u8') {
+      if (stride === d) u8.set(train.data as Uint8Array, trainPtr);
+      else {
+        u8.fill(0, trainPtr, trainPtr + n * stride);
+        for (let i = 0; i < n; i++) {
+          u8.set((train.data as Uint8Array).subarray(i * d, (i + 1) * d), trainPtr + i * stride);
+        }
+      }
+    } else {
+      const f32 = heap.f32();
+      f32.fill(0, trainPtr / 4, (trainPtr + n * stride) / 4);
+      for (let i = 0; i < n; i++) {
+        f32.set(
+          (train.data as Float32Array).subarray(i * d, (i + 1) * d),
+          (trainPtr + i * stride) / 4,
+        );
+      }
+    }
+    const ctx = this.model;
+    heap.setI(ctx, M.N, n);
+    heap.setI(ctx, M.D, d);
+    heap.setI(ctx, M.STRIDE, stride);
+    heap.setI(ctx, M.U8, train.kind === 'u8' ? 1 : 0);
+    heap.setI(ctx, M.METRIC, METRIC_CODE[opts.metric]);
+    heap.setI(ctx, M.TRAIN, trainPtr);
+    const orig = heap.alloc(n * 4, 4);
+    const i32 = heap.i32();
+    for (let i = 0; i < n; i++) i32[orig / 4 + i] = i;
+    heap.setI(ctx, M.ORIG, orig);
+    if (opts.metric === 'cosine') {
+      const norms = heap.alloc(n * 8, 8);
+      const f64 = heap.f64();
+      const data = train.data;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let t = i * d, e = t + d; t < e; t++) s += data[t] * data[t];
+        f64[norms / 8 + i] = Math.sqrt(s);
+      }
+      heap.setI(ctx, M.NORMS, norms);
+    }
+    if (opts.pruned) {
+      const nBlocks = Math.ceil(n / 4);
+      heap.setI(ctx, M.NBLOCKS, nBlocks);
+      heap.setI(ctx, M.BLOCKS, heap.alloc(nBlocks * D1 * 16));
+      heap.setI(ctx, M.COORDS, heap.alloc(n * D2 * 4));
+      heap.setI(ctx, M.TNORM, heap.alloc(n * 8, 8));
+      heap.setI(ctx, M.MEAN, heap.allocZeroed(d * 8, 16));
+      heap.setI(ctx, M.BASIS, heap.allocZeroed(d * BASIS_COLS * 8, 16));
+      heap.setI(ctx, M.NORMALIZE, opts.metric === 'cosine' ? 1 : 0);
+    }
+    // One work context per thread, with the scratch every kernel needs except per-call buffers.
+    for (let s = 0; s < executor.size; s++) {
+      const w = heap.allocZeroed(CTX_BYTES);
+      heap.setI(w, W.XT, heap.alloc(4 * d * 8 + 16, 16));
+      heap.setI(w, W.QS, heap.alloc(4 * D1 * 16));
+      heap.setI(w, W.QC, heap.alloc(4 * D2 * 4));
+      // 4 x 64 projections (f64), 4 x 16 stage-1 coordinates (f32), 4 squared norms (f64); the
+      // brute-force scan keeps its job's query norms here (32 f64).
+      heap.setI(w, W.PROJ, heap.alloc(4 * 64 * 8 + 4 * 16 * 4 + 128, 16));
+      heap.setI(w, W.SEL_V, heap.alloc(SEED_ROWS * 4));
+      heap.setI(w, W.MARK, heap.allocZeroed(n + 16));
+      if (opts.pruned) {
+        heap.setI(w, W.LB, heap.alloc(4 * Math.ceil(n / 4) * 16));
+        heap.setI(w, W.CAND_I, heap.alloc(n * 4 + 16));
+        heap.setI(w, W.CAND_V, heap.alloc(n * 4 + 16));
+      }
+      heap.setI(w, W.BLOCK_ROWS, Math.max(1, Math.floor(BRUTE_BLOCK_BYTES / stride)));
+      this.works.push(w);
+    }
+    this.persistentTop = heap.mark();
+  }
+
+  /** Copies the training rows into WebAssembly memory and builds the bound index when asked. */
+  static async create(train: Matrix, opts: WasmSearchOptions): Promise<WasmSearch> {
+    const heap = await WasmHeap.create(opts.threads > 1);
+    const executor = createExecutor(heap, opts.threads);
+    const search = new WasmSearch(heap, executor, train, opts);
+    if (opts.pruned) {
+      const t0 = performance.now();
+      try {
+        await search.buildIndex(train, opts);
+      } catch (e) {
+        executor.dispose();
+        throw e;
+      }
+      search.buildSeconds = (performance.now() - t0) / 1000;
+    }
+    return search;
+  }
+
+  get threads(): number {
+    return this.executor.size;
+  }
+
+  /** Bytes of WebAssembly memory held. */
+  get memoryBytes(): number {
+    return this.heap.memory.buffer.byteLength;
+  }
+
+  private async buildIndex(train: Matrix, opts: WasmSearchOptions): Promise<void> {
+    const { heap, model: ctx } = this;
+    const { n, d } = train;
+    const i32 = () => heap.i32();
+    // 1. Mean of the (transformed) sample rows, in float64.
+    const m = Math.min(n, Math.max(1, opts.pcaSamples));
+    const rows = new Int32Array(m);
+    for (let s = 0; s < m; s++) rows[s] = Math.floor((s * n) / m);
+    const mean = new Float64Array(d);
+    const data = train.data;
+    for (let s = 0; s < m; s++) {
+      const o = rows[s] * d;
+      let scale = 1;
+      if (opts.metric === 'cosine') {
+        let q = 0;
+        for (let t = 0; t < d; t++) q += data[o + t] * data[o + t];
+        scale = q > 0 ? 1 / Math.sqrt(q) : 0;
+      }
+      for (let t = 0; t < d; t++) mean[t] += data[o + t] * scale;
+    }
+    for (let t = 0; t < d; t++) mean[t] /= m;
+    heap.f64().set(mean, heap.getI(ctx, M.MEAN) / 8);
+    // 2. Covariance (Gram matrix of the centred sample), upper triangle in parallel.
+    const mark = heap.mark();
+    const ld = d + (d & 1);
+    const rowsPtr = heap.alloc(m * 4, 4);
+    i32().set(rows, rowsPtr / 4);
+    const xt = heap.allocZeroed(m * ld * 8, 16);
+    heap.kernels.centerRows(ctx, rowsPtr, m, xt, ld);
+    const g = heap.allocZeroed(ld * ld * 8, 16);
+    const cuts = triangleCuts(d, Math.max(1, this.executor.size * 4));
+    await this.executor.run(
+      cuts.length - 1,
+      (i) => ({ fn: 'gramRows', args: [xt, m, ld, cuts[i], cuts[i + 1], g] }),
+      { signal: opts.signal },
+    );
+    {
+      const f64 = heap.f64();
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < i; j++) f64[g / 8 + i * ld + j] = f64[g / 8 + j * ld + i];
+      }
+    }
+    throwIfAborted(opts.signal);
+    // 3. Leading principal directions (orthonormal), into the d × 64 basis (column 63 stays zero).
+    // The Lanczos products run in WebAssembly on the Gram matrix where it lies.
+    const p = Math.min(MAX_COMPONENTS, d);
+    const xv = heap.alloc(ld * 8, 16);
+    const yv = heap.alloc(ld * 8, 16);
+    const matvec = (x: Float64Array, y: Float64Array) => {
+      heap.f64().set(x, xv / 8);
+      heap.kernels.symv(g, ld, d, xv, yv);
+      y.set(heap.f64().subarray(yv / 8, yv / 8 + d));
+    };
+    const gram = d <= 160 ? heap.f64().slice(g / 8, g / 8 + ld * ld) : new Float64Array(0);
+    const vecs = leadingEigenvectors(gram, ld, d, p, opts.seed, matvec);
+    heap.release(mark);
+    const basis = new Float64Array(d * BASIS_COLS);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < p; j++) basis[i * BASIS_COLS + j] = vecs[i * p + j];
+    heap.f64().set(basis, heap.getI(ctx, M.BASIS) / 8);
+    // 4. Project every training row (rows in groups of 4), in parallel.
+    const chunk = 1024;
+    const jobs = Math.ceil(n / chunk);
+    await this.executor.run(
+      jobs,
+      (i, slot) => ({
+        fn: 'projectTrain',
+        args: [ctx, this.works[slot], i * chunk, Math.min(n, (i + 1) * chunk)],
+      }),
+      { signal: opts.signal },
+    );
+    this.reorder(basis, mean, opts.metric === 'cosine');
+    const tnorm = heap.f64().subarray(heap.getI(ctx, M.TNORM) / 8, heap.getI(ctx, M.TNORM) / 8 + n);
+    let maxNorm = 0;
+    for (let i = 0; i < n; i++) if (tnorm[i] > maxNorm) maxNorm = tnorm[i];
+    heap.setF(ctx, MF.MAXNORM, maxNorm);
+    // Safety margins (README, "How `pruned` stays exact"). A row is skipped only when its float32
+    // bound exceeds ((sqrt(s·τ) + m)(1 + EPS))²(1 + EPS), m = MARGIN_REL·(‖x − μ‖ + max‖y − μ‖) +
+    // MARGIN_ABS. Worst cases: the float64 projection (γ_d per coordinate) and the float32 storage
+    // move a row's bound vector by ≤ 1.4e-6·‖x − μ‖ (the residual norm, √ of a difference of
+    // squares, dominates), so MARGIN_REL = 1e-5 is 7× that; the float32 sums of the bounds err by
+    // ≤ 2.5e-6 relative, and the exact distances of float rows by ≤ 1e-13, so EPS = 1e-5 covers
+    // both with room to spare; for cosine MARGIN_ABS = 1e-5 covers the ~1e-13 absolute error of
+    // 1 − cos when τ is near 0. All of this loosens the bounds by ~0.001% on Fashion-MNIST.
+    heap.setF(ctx, MF.MARGIN_REL, 1e-5);
+    heap.setF(ctx, MF.EPS, 1e-5);
+    heap.setF(ctx, MF.LBSCALE, opts.metric === 'cosine' ? 2 : 1);
+    heap.setF(ctx, MF.MARGIN_ABS, opts.metric === 'cosine' ? 1e-5 : 0);
+  }
+
+  /**
+   * Stores the rows in Z-order of their first three principal coordinates, so that rows that are
+   * near each other are near in memory: the pruned search then touches far fewer pages and cache
+   * lines, and queries visited in the same order reuse what the previous ones loaded. The caller's
+   * row numbers are kept in M.ORIG (results and tie-breaking use them).
+   */
+  private reorder(basis: Float64Array, mean: Float64Array, normalize: boolean): void {
+    const { heap, model: ctx, n, d } = this;
+    const coordsPtr = heap.getI(ctx, M.COORDS);
+    const f32 = heap.f32();
+    const c = new Float64Array(n * 3);
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    for (let j = 0; j < n; j++) {
+      for (let a = 0; a < 3; a++) {
+        const v = f32[coordsPtr / 4 + j * D2 + a];
+        c[j * 3 + a] = v;
+        if (v < lo[a]) lo[a] = v;
+        if (v > hi[a]) hi[a] = v;
+      }
+    }
+    this.zGrid = {
+      lo,
+      span: hi.map((h, a) => h - lo[a] || 1),
+      basis3: new Float64Array(d * 3),
+      mean,
+      normalize,
+    };
+    for (let i = 0; i < d; i++)
+      for (let a = 0; a < 3; a++) this.zGrid.basis3[i * 3 + a] = basis[i * BASIS_COLS + a];
+    const keys = new Float64Array(n);
+    for (let j = 0; j < n; j++) keys[j] = zKey(c, j, this.zGrid);
+    const perm = orderByKey(keys);
+    const stride = heap.getI(ctx, M.STRIDE);
+    const permuteRows = (ptr: number, rowBytes: number) => {
+      if (!ptr) return;
+      const u8 = heap.u8();
+      const old = u8.slice(ptr, ptr + n * rowBytes);
+      for (let p = 0; p < n; p++) {
+        const j = perm[p];
+        u8.set(old.subarray(j * rowBytes, (j + 1) * rowBytes), ptr + p * rowBytes);
+      }
+    };
+    permuteRows(heap.getI(ctx, M.TRAIN), stride);
+    permuteRows(heap.getI(ctx, M.COORDS), D2 * 4);
+    permuteRows(heap.getI(ctx, M.TNORM), 8);
+    permuteRows(heap.getI(ctx, M.NORMS), 8);
+    // Stage-1 blocks: 4 rows interleaved per block, 16 coordinates each.
+    const bPtr = heap.getI(ctx, M.BLOCKS) / 4;
+    const f = heap.f32();
+    const old = f.slice(bPtr, bPtr + Math.ceil(n / 4) * D1 * 4);
+    for (let p = 0; p < n; p++) {
+      const j = perm[p];
+      const src = (j >> 2) * D1 * 4 + (j & 3);
+      const dst = bPtr + (p >> 2) * D1 * 4 + (p & 3);
+      for (let i = 0; i < D1; i++) f[dst + i * 4] = old[src + i * 4];
+    }
+    heap.i32().set(perm, heap.getI(ctx, M.ORIG) / 4);
+  }
+
+  /** The order in which to visit queries: the training rows' Z-order. */
+  private queryOrder(q: Matrix): Int32Array {
+    const g = this.zGrid;
+    const order = Int32Array.from({ length: q.n }, (_, i) => i);
+    if (!g) return order;
+    const { d } = q;
+    const c = new Float64Array(q.n * 3);
+    const data = q.data;
+    for (let i = 0; i < q.n; i++) {
+      const o = i * d;
+      let scale = 1;
+      if (g.normalize) {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += data[o + t] * data[o + t];
+        scale = s > 0 ? 1 / Math.sqrt(s) : 0;
+      }
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      for (let t = 0; t < d; t++) {
+        const x = data[o + t] * scale - g.mean[t];
+        c0 += x * g.basis3[t * 3];
+        c1 += x * g.basis3[t * 3 + 1];
+        c2 += x * g.basis3[t * 3 + 2];
+      }
+      c[i * 3] = c0;
+      c[i * 3 + 1] = c1;
+      c[i * 3 + 2] = c2;
+    }
+    const keys = new Float64Array(q.n);
+    for (let i = 0; i < q.n; i++) keys[i] = zKey(c, i, g);
+    return orderByKey(keys);
+  }
+
+  /** Exact k nearest neighbours of every query row, nearest first (ties: smaller index first). */
+  kneighbors(queries: Matrix, req: SearchRequest): Promise<SearchResult> {
+    const run = this.queue.then(() => this.search(queries, req));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async search(queries: Matrix, req: SearchRequest): Promise<SearchResult> {
+    const { heap, model: ctx, n, d } = this;
+    const { k } = req;
+    const mq = queries.n;
+    const indices = new Int32Array(mq * k);
+    const distances = new Float64Array(mq * k);
+    if (mq === 0) return { indices, distances };
+    if (req.mode === 'pruned' && !this.pruned) throw new Error('pruned search without an index');
+    // uint8 queries against float32 rows are searched as float32; float32 queries against uint8
+    // rows use the mixed kernels.
+    const qU8 = queries.kind === 'u8' && this.kind === 'u8';
+    const qStride = qU8 ? u8Stride(d) : f32Stride(d);
+    const jobRows = req.mode === 'pruned' ? PRUNED_JOB : BRUTE_JOB;
+    // Per-call memory: per thread heaps and selection buffers, then the query rows and results.
+    const perThread = jobRows * k * 12 + jobRows * 12 + SEED_ROWS * 4 + 64;
+    const perRow = qStride + k * 12;
+    const fixed = perThread * this.executor.size;
+    const chunkRows = Math.max(
+      jobRows,
+      Math.min(mq, Math.floor(Math.max(0, req.budgetBytes - fixed) / perRow / jobRows) * jobRows),
+    );
+    const mark = heap.mark();
+    try {
+      for (const w of this.works) {
+        heap.setI(w, W.K, k);
+        heap.setI(w, W.T, Math.min(n, Math.max(SEED_ROWS, k)));
+        heap.setI(w, W.QU8, qU8 ? 1 : 0);
+        heap.setI(w, W.HEAP_D, heap.alloc(jobRows * k * 8, 8));
+        heap.setI(w, W.HEAP_I, heap.alloc(jobRows * k * 4, 4));
+        heap.setI(w, W.SEL_I, heap.alloc(Math.max(jobRows, SEED_ROWS, k) * 4, 4));
+        heap.setI(w, W.SEL_V, heap.alloc(Math.max(SEED_ROWS, k) * 4, 4));
+        heap.setI(w, W.STAT_EXACT, 0);
+        heap.setI(w, W.STAT_LB1PASS, 0);
+      }
+      const qPtr = heap.alloc(chunkRows * qStride);
+      const oIdx = heap.alloc(chunkRows * k * 4, 4);
+      const oDist = heap.alloc(chunkRows * k * 8, 8);
+      for (const w of this.works) {
+        heap.setI(w, W.Q, qPtr);
+        heap.setI(w, W.OUT_IDX, oIdx);
+        heap.setI(w, W.OUT_DIST, oDist);
+      }
+      const order = req.mode === 'pruned' ? this.queryOrder(queries) : undefined;
+      let done = 0;
+      for (let c0 = 0; c0 < mq; c0 += chunkRows) {
+        throwIfAborted(req.signal);
+        const rowsHere = Math.min(chunkRows, mq - c0);
+        this.copyQueries(queries, c0, rowsHere, qPtr, qStride, qU8, order);
+        const jobs = Math.ceil(rowsHere / jobRows);
+        const fn = req.mode === 'pruned' ? 'prunedRange' : 'bruteRange';
+        await this.executor.run(
+          jobs,
+          (i, slot) => {
+            const q0 = i * jobRows;
+            const q1 = Math.min(rowsHere, q0 + jobRows);
+            return { fn, args: [ctx, this.works[slot], q0, q1, q0] };
+          },
+          {
+            signal: req.signal,
+            onJobDone: (i) => {
+              done += Math.min(rowsHere, (i + 1) * jobRows) - i * jobRows;
+              req.onProgress?.(done);
+            },
+          },
+        );
+        const oi = heap.i32().subarray(oIdx / 4, oIdx / 4 + rowsHere * k);
+        const od = heap.f64().subarray(oDist / 8, oDist / 8 + rowsHere * k);
+        if (!order) {
+          indices.set(oi, c0 * k);
+          distances.set(od, c0 * k);
+        } else {
+          for (let r = 0; r < rowsHere; r++) {
+            const dst = order[c0 + r] * k;
+            indices.set(oi.subarray(r * k, (r + 1) * k), dst);
+            distances.set(od.subarray(r * k, (r + 1) * k), dst);
+          }
+        }
+      }
+      if (req.mode === 'pruned') {
+        this.stats.queries += mq;
+        for (const w of this.works) {
+          this.stats.exact += heap.getI(w, W.STAT_EXACT);
+          this.stats.secondBound += heap.getI(w, W.STAT_LB1PASS);
+        }
+      }
+    } finally {
+      heap.release(Math.max(mark, this.persistentTop));
+    }
+    return { indices, distances };
+  }
+
+  private copyQueries(
+    q: Matrix,
+    r0: number,
+    rows: number,
+    ptr: number,
+    stride: number,
+    asU8: boolean,
+    order: Int32Array | undefined,
+  ): void {
+    const { d } = q;
+    const row = (i: number) => (order ? order[r0 + i] : r0 + i);
+    if (asU8) {
+      const u8 = this.heap.u8();
+      const src = q.data as Uint8Array;
+      if (stride !== d) u8.fill(0, ptr, ptr + rows * stride);
+      for (let i = 0; i < rows; i++) {
+        const r = row(i);
+        u8.set(src.subarray(r * d, (r + 1) * d), ptr + i * stride);
+      }
+      return;
+    }
+    const f32 = this.heap.f32();
+    const base = ptr / 4;
+    const s4 = stride / 4;
+    f32.fill(0, base, base + rows * s4);
+    const src = q.data;
+    for (let i = 0; i < rows; i++) {
+      const o = row(i) * d;
+      const dst = base + i * s4;
+      for (let t = 0; t < d; t++) f32[dst + t] = src[o + t];
+    }
+  }
+
+  /** Stops the worker threads (if any). The search cannot be used afterwards. */
+  dispose(): void {
+    this.executor.dispose();
+  }
+}
+
+interface ZGrid {
+  lo: number[];
+  span: number[];
+  /** The first three basis columns, d × 3. */
+  basis3: Float64Array;
+  mean: Float64Array;
+  normalize: boolean;
+}
+
+/** Bits per axis: 3 × 10 = 30-bit keys. */
+const Z_BITS = 10;
+
+/** The Z-order (Morton) key of point `i` of the n × 3 coordinates `c` on a 2^10-per-axis grid. */
+function zKey(c: Float64Array, i: number, g: ZGrid): number {
+  const cells = 1 << Z_BITS;
+  let key = 0;
+  const cell = [0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    const v = Math.floor(((c[i * 3 + a] - g.lo[a]) / g.span[a]) * cells);
+    cell[a] = Math.min(cells - 1, Math.max(0, v));
+  }
+  for (let b = Z_BITS - 1; b >= 0; b--) {
+    for (let a = 0; a < 3; a++) key = key * 2 + ((cell[a] >> b) & 1);
+  }
+  return key;
+}
+
+/** Positions 0..n-1 sorted by (keys[i], i); keys are integers below 2^30. */
+function orderByKey(keys: Float64Array): Int32Array {
+  const n = keys.length;
+  const order = new Int32Array(n);
+  if (n < 2 ** 21) {
+    // key · 2^21 + i is below 2^51, exact in a double: a plain numeric sort (no comparator) does it.
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[i] = keys[i] * 2 ** 21 + i;
+    packed.sort();
+    for (let p = 0; p < n; p++) order[p] = packed[p] % 2 ** 21;
+    return order;
+  }
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order.sort((x, y) => keys[x] - keys[y] || x - y);
+}
+
+/** Splits rows 0..d of an upper triangle into `parts` ranges of about equal area. */
+function triangleCuts(d: number, parts: number): number[] {
+  const total = (d * (d + 1)) / 2;
+  const cuts = [0];
+  let acc = 0;
+  let next = total / parts;
+  for (let i = 0; i < d; i++) {
+    acc += d - i;
+    if (acc >= next && i + 1 < d) {
+      cuts.push(i + 1);
+      next += total / parts;
+    }
+  }
+  cuts.push(d);
+  return [...new Set(cuts)];
+}
