@@ -127,7 +127,8 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL('kill-resume.child.ts', import.meta.url)), dir],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      // cwd: `--import tsx` resolves from the working directory, which is the repo root under `pnpm test`
+      { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
     );
     // kill it as soon as the first epoch has ended: somewhere in epoch 2 or in writing its checkpoint
     await new Promise<void>((resolve, reject) => {
