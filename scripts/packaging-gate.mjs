@@ -134,6 +134,12 @@ async function lint(pkgs) {
   }
 }
 
+/** Every file an exports map points at, whatever the nesting of its conditions. */
+function targets(exportsMap) {
+  if (typeof exportsMap === 'string') return [exportsMap];
+  return Object.values(exportsMap ?? {}).flatMap(targets);
+}
+
 function entryPoints(manifest) {
   return Object.keys(manifest.exports)
     .filter((k) => k !== './package.json')
@@ -144,16 +150,11 @@ async function main() {
   const pkgs = await publishedPackages();
   for (const { dir, manifest } of pkgs) {
     const missing = [];
-    for (const e of Object.values(manifest.exports)) {
-      if (typeof e !== 'object') continue;
-      for (const cond of Object.values(e)) {
-        for (const f of Object.values(cond)) {
-          try {
-            await readFile(join(dir, f));
-          } catch {
-            missing.push(f);
-          }
-        }
+    for (const f of targets(manifest.exports)) {
+      try {
+        await readFile(join(dir, f));
+      } catch {
+        missing.push(f);
       }
     }
     if (missing.length) {
@@ -259,6 +260,32 @@ async function main() {
       );
       check(`require('${spec}')`, cjs.ok, cjs.ok ? '' : cjs.out);
     }
+
+    // The installed packages work, not only load: the parts that find files at run time (knn's
+    // worker threads, vgg-small's shipped weights) are the ones a bundle or a `files` list can break.
+    const smoke = `
+      const tf = await import('@tensorflow/tfjs-core');
+      await import('@tensorflow/tfjs-backend-cpu');
+      await tf.setBackend('cpu');
+      const { KNeighborsClassifier } = await import('@fmnist/knn');
+      const n = 3000, d = 16, data = new Float32Array(n * d), labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) { labels[i] = i % 3; for (let j = 0; j < d; j++) data[i * d + j] = labels[i] * 10 + ((i * 7 + j * 13) % 5); }
+      const knn = new KNeighborsClassifier({ k: 3, engine: 'pruned', threads: 2 });
+      knn.fit({ data, shape: [n, d] }, labels);
+      const acc = await knn.score({ data, shape: [n, d] }, labels);
+      if (acc !== 1) throw new Error('knn accuracy ' + acc);
+      const { loadPretrained } = await import('@fmnist/vgg-small');
+      const model = await loadPretrained();
+      const y = model.predict(tf.zeros([2, 28, 28, 1]));
+      if (y.shape.join() !== '2,10') throw new Error('pretrained output shape ' + y.shape);
+      console.log('ok');
+    `;
+    const works = await sh('node', ['--input-type=module', '-e', smoke], { cwd: app });
+    check(
+      'installed knn (worker threads) and vgg-small (pretrained weights) run',
+      works.ok,
+      works.ok ? '' : works.out,
+    );
 
     // Types resolve for both module systems.
     const tsFile = specs.map((s, i) => `import * as m${i} from '${s}';\nvoid m${i};`).join('\n');

@@ -4,11 +4,16 @@ import type { Executor, KernelCall, RunOptions } from './wasm/executor.js';
 import type { WasmHeap } from './wasm/runtime.js';
 
 /**
- * The worker body, evaluated as a CommonJS script (so no file has to be located next to the
- * bundle): it instantiates the kernels on the shared memory and runs the calls it is sent.
+ * The worker body, evaluated from a string (so no file has to be located next to the bundle): it
+ * instantiates the kernels on the shared memory and runs the calls it is sent. Evaluated code is
+ * CommonJS, unless the process runs with `--input-type=module` (workers inherit it): then only
+ * `process.getBuiltinModule` (Node ≥ 20.16) reaches the module.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, workerData } =
+  typeof require === 'function'
+    ? require('node:worker_threads')
+    : process.getBuiltinModule('node:worker_threads');
 const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
 const kernels = instance.exports;
 parentPort.on('message', (call) => {
