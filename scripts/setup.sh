@@ -11,12 +11,24 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   npm install -g "pnpm@$PNPM_VERSION" >/dev/null
 fi
 
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+APT_UPDATED=""
+apt_install() {
+  if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq && APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
 if [ -z "${FMNIST_DATA_DIR:-}" ] && [ ! -f "$DATASET_DIR/t10k-labels-idx1-ubyte.gz" ]; then
   echo "setup: installing Debian's dataset-fashion-mnist" >&2
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  apt_install dataset-fashion-mnist
+fi
+
+# Optional: scikit-learn as the reference the KNN results are compared with (tests and `--sklearn`
+# skip it, saying so, where it is missing). Set FMNIST_SKIP_SKLEARN=1 to leave it out.
+if [ -z "${FMNIST_SKIP_SKLEARN:-}" ] && ! /usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1; then
+  echo "setup: installing Debian's python3-sklearn (the KNN reference)" >&2
+  apt_install python3-sklearn || echo "setup: python3-sklearn not installed; scikit-learn comparisons will be skipped" >&2
 fi
 
 if [ -n "${CI:-}" ]; then
