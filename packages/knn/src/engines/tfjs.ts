@@ -164,22 +164,13 @@ export class TfjsSearch {
       }
       for (let i = 0; i < rows; i++) {
         const qi = c0 + i;
+        const qNorm = qNorms[i];
+        const exact = (j: number) =>
+          exactDistance(metric, queries.data, qi, t.data, j, d, qNorm, this.train.norms?.[j] ?? 0);
         top.reset();
         for (let c = 0; c < kc; c++) {
           const j = candIdx[i * kc + c];
-          top.push(
-            exactDistance(
-              metric,
-              queries.data,
-              qi,
-              t.data,
-              j,
-              d,
-              qNorms[i],
-              this.train.norms?.[j] ?? 0,
-            ),
-            j,
-          );
+          top.push(exact(j), j);
         }
         // The smallest approximate distance among the rows left out is ≥ the last candidate's.
         const last = approxVals[i * kc + kc - 1];
@@ -196,19 +187,7 @@ export class TfjsSearch {
           this.stats.fallbacks++;
           top.reset();
           for (let j = 0; j < n; j++) {
-            top.push(
-              exactDistance(
-                metric,
-                queries.data,
-                qi,
-                t.data,
-                j,
-                d,
-                qNorms[i],
-                this.train.norms?.[j] ?? 0,
-              ),
-              j,
-            );
+            top.push(exact(j), j);
           }
         }
         indices.set(top.idx, qi * k);
