@@ -31,6 +31,13 @@ if [ -z "${FMNIST_SKIP_SKLEARN:-}" ] && ! /usr/bin/python3 -c 'import sklearn' >
   apt_install python3-sklearn || echo "setup: python3-sklearn not installed; scikit-learn comparisons will be skipped" >&2
 fi
 
+# Debian's Chromium: the browser the examples/web end-to-end test drives (headless, through
+# playwright-core; the test is skipped, saying so, where it is missing). FMNIST_SKIP_CHROMIUM=1 leaves it out.
+if [ -z "${FMNIST_SKIP_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian's chromium (the browser test of examples/web)" >&2
+  apt_install chromium || echo "setup: chromium not installed; the browser test will be skipped" >&2
+fi
+
 if [ -n "${CI:-}" ]; then
   pnpm install --frozen-lockfile
 else

@@ -81,7 +81,11 @@ export function fillBatch(
   else for (let i = 0; i < src.length; i++) out[i] = src[i]! / 255;
 }
 
-const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+// setImmediate under Node; browsers have none, and a 0 ms timeout yields there.
+const yieldToEventLoop = () =>
+  new Promise<void>((r) =>
+    typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0),
+  );
 
 /**
  * Class probabilities for every image, computed in batches (no tensors are left behind).

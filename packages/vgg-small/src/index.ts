@@ -1,8 +1,8 @@
 /**
  * `@fmnist/vgg-small`: the VGG-style CNN for Fashion-MNIST on TensorFlow.js: a configurable builder
  * with presets, seeded training with augmentation, checkpoints and resume, batched evaluation,
- * save/load to a directory without tfjs-node, the wasm kernels training needs, and pretrained
- * weights.
+ * save/load to a directory without tfjs-node, loading over HTTP, the wasm kernels training needs,
+ * and pretrained weights. Browsers: `@fmnist/vgg-small/browser` (no Node module).
  * @packageDocumentation
  */
 export type { CheckpointState } from './checkpoint.js';
@@ -41,6 +41,11 @@ export {
   saveModel,
   WEIGHTS_BIN,
 } from './io.js';
+export {
+  type LoadModelFromOptions,
+  loadModelFrom,
+  type ModelSource,
+} from './load-url.js';
 export { countParams, createVggSmall } from './model.js';
 export { PRESETS, type Preset, type PresetName } from './presets.js';
 export {
@@ -50,6 +55,12 @@ export {
   pretrainedDir,
   pretrainedInfo,
 } from './pretrained.js';
+export {
+  type LoadedPretrained,
+  loadPretrainedFrom,
+  type PretrainedUrls,
+  pretrainedUrls,
+} from './pretrained-url.js';
 export {
   type AugmentMode,
   type AugmentSettings,
