@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createVggSmall, PRESETS, registerWasmTrainingKernels } from '../src/index.js';
+import { FAMILIES, makeStep, profileFamilies, timeSteps } from './step.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,83 +39,18 @@ if (args.backend === 'wasm') {
 await tf.setBackend(args.backend!);
 await tf.ready();
 
-const FAMILIES: [string, (k: string) => boolean][] = [
-  ['conv forward', (k) => k === 'Conv2D' || k === 'FusedConv2D'],
-  ['conv backprop filter', (k) => k === 'Conv2DBackpropFilter'],
-  ['conv backprop input', (k) => k === 'Conv2DBackpropInput'],
-  ['matmul (dense fwd+bwd)', (k) => k === 'BatchMatMul' || k === '_FusedMatMul'],
-  ['batch-norm kernel (fwd)', (k) => k === 'FusedBatchNorm'],
-  ['max-pool fwd+bwd', (k) => k === 'MaxPool' || k === 'MaxPoolGrad'],
-  ['reductions (Sum, Mean…)', (k) => ['Sum', 'Mean', 'Max', 'Min', 'ArgMax', 'Prod'].includes(k)],
-  [
-    'tile / transpose / copies',
-    (k) => ['Tile', 'Transpose', 'Identity', 'Reshape', 'Cast'].includes(k),
-  ],
-  ['element-wise (bn grad, adam, relu, dropout…)', () => true],
-];
-
-function makeStep(model: LayersModel) {
-  const optimizer = tf.train.adam(1e-3);
-  const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2) as tf.Tensor1D, 10);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = () => {
-    const cost = optimizer.minimize(
-      () => {
-        const p = model.apply(x, { training: true }) as tf.Tensor;
-        return tf.mean(
-          tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1)),
-        ) as tf.Scalar;
-      },
-      true,
-      vars,
-    )!;
-    cost.dataSync();
-    cost.dispose();
-  };
-  const dispose = () => {
-    tf.dispose([x, y]);
-    optimizer.dispose();
-  };
-  return { step, dispose };
-}
-
-function timeSteps(step: () => void): number {
-  // warm-up: operator creation, weight packing, heap growth (the cpu backend needs none)
-  for (let i = 0; i < Number(args.warmup); i++) step();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 const model = createVggSmall(preset.model);
-const { step, dispose } = makeStep(model);
-const stepMs = timeSteps(step);
-const profile = await tf.profile(() => step());
-const byKernel = new Map<string, number>();
-for (const k of profile.kernels) {
-  if (k.name.endsWith('__op')) continue; // op-level spans that contain the kernels below them
-  byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-}
-const total = [...byKernel.values()].reduce((s, v) => s + v, 0);
-const families = new Map<string, number>();
-for (const [name, ms] of byKernel) {
-  const family = FAMILIES.find(([, match]) => match(name))![0];
-  families.set(family, (families.get(family) ?? 0) + ms);
-}
+const { step, dispose } = makeStep(model, batch);
+const stepMs = timeSteps(step, steps, Number(args.warmup));
+const { families, total, top } = await profileFamilies(step);
 dispose();
 model.dispose();
 
 let noBnMs: number | undefined;
 if (!args['no-ablation']) {
   const plain = createVggSmall({ ...preset.model, batchNorm: false });
-  const s = makeStep(plain);
-  noBnMs = timeSteps(s.step);
+  const s = makeStep(plain, batch);
+  noBnMs = timeSteps(s.step, steps, Number(args.warmup));
   s.dispose();
   plain.dispose();
 }
@@ -139,5 +74,4 @@ if (noBnMs !== undefined) {
       `${(stepMs - noBnMs).toFixed(0)} ms, ${((100 * (stepMs - noBnMs)) / stepMs).toFixed(0)}% of the step`,
   );
 }
-const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
 console.log(`\ntop kernels: ${top.map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`);

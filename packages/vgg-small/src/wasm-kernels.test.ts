@@ -8,6 +8,11 @@ import {
 } from './wasm-kernels.js';
 
 const TOL = 2e-5;
+/**
+ * The issue's bound. The cpu reference chains ~14 float32 kernels per batch-norm gradient; the fused
+ * kernel sums in float64, so the two differ by the reference's own rounding (seen: 2.5e-5).
+ */
+const BN_TOL = 1e-4;
 
 /** Runs `fn` on cpu (reference) and on wasm, checks the wasm backend kept no buffers, compares. */
 async function compare(fn: () => tf.Tensor | tf.Tensor[], tol = TOL) {
@@ -28,6 +33,7 @@ describe('registerWasmTrainingKernels', () => {
   it('is idempotent and reversible: the shipped kernels come back after the last unregister', async () => {
     await tf.setBackend('wasm');
     const shipped = tf.getKernel('BatchMatMul', 'wasm');
+    const bnGrad = tf.getGradient('FusedBatchNorm');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     const un1 = registerWasmTrainingKernels();
     const un2 = registerWasmTrainingKernels();
@@ -36,6 +42,7 @@ describe('registerWasmTrainingKernels', () => {
       expect(tf.getKernel(name, 'wasm')).toBeDefined();
     }
     expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(shipped);
+    expect(tf.getGradient('FusedBatchNorm')).not.toBe(bnGrad);
     un1();
     un1(); // a second call of the same function does nothing
     expect(wasmTrainingKernelsRegistered()).toBe(true);
@@ -44,6 +51,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(wasmTrainingKernelsRegistered()).toBe(false);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(shipped);
+    expect(tf.getGradient('FusedBatchNorm')).toBe(bnGrad);
   });
 });
 
@@ -87,6 +95,92 @@ describe('wasm training kernels match the cpu backend', () => {
       };
       await compare(fn);
     }
+  });
+
+  it('conv2d gradients at batch 1 and 256, and across filter-gradient chunks', async () => {
+    const r = testRng(11);
+    const cases: [number, number, number, number, number, number, number, 'same' | 'valid'][] = [
+      [256, 8, 8, 8, 6, 3, 1, 'same'], // two chunks of 128 images
+      [256, 9, 9, 9, 4, 3, 2, 'valid'],
+      [24, 28, 28, 8, 5, 3, 1, 'same'], // chunks of 10, 10 and 4 images
+      [256, 28, 28, 1, 4, 3, 1, 'same'], // first layer: the im2col product
+      [1, 28, 28, 1, 8, 3, 1, 'same'],
+      [1, 14, 14, 16, 8, 3, 2, 'same'],
+    ];
+    for (const [b, h, w, c, f, k, s, pad] of cases) {
+      const xv = r.floats(b * h * w * c);
+      const wv = r.floats(k * k * c * f);
+      await compare(() => {
+        const x = tf.tensor4d(xv, [b, h, w, c]);
+        const filt = tf.tensor4d(wv, [k, k, c, f]);
+        return tf.grads((xx: tf.Tensor, ww: tf.Tensor) => {
+          const y = tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, s, pad);
+          return tf.sum(tf.mul(y, tf.reshape(tf.sin(tf.range(0, y.size)), y.shape)));
+        })([x, filt]);
+      });
+    }
+  });
+
+  it('batch-norm gradients (FusedBatchNormGrad): ranks 2 and 4, fixed and batch statistics', async () => {
+    const r = testRng(17);
+    for (const shape of [
+      [3, 5, 4, 6],
+      [33, 7],
+      [2, 28, 28, 16],
+    ]) {
+      const C = shape[shape.length - 1]!;
+      const n = shape.reduce((p, d) => p * d, 1);
+      const xv = r.floats(n, 2);
+      const mv = r.floats(C);
+      const vv = Float32Array.from(r.floats(C), (v) => Math.abs(v) + 0.1);
+      const gv = r.floats(C);
+      const ov = r.floats(C);
+      const weight = (y: tf.Tensor) => tf.reshape(tf.cos(tf.range(0, y.size)), y.shape);
+      // all five inputs (tfjs-core can only differentiate batchNorm with both scale and offset)
+      await compare(
+        () =>
+          tf.grads((x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, o: tf.Tensor) => {
+            const y = tf.batchNorm(x, m, v, o, g, 1e-3);
+            return tf.sum(tf.mul(y, weight(y)));
+          })([
+            tf.tensor(xv, shape),
+            tf.tensor1d(mv),
+            tf.tensor1d(vv),
+            tf.tensor1d(gv),
+            tf.tensor1d(ov),
+          ]),
+        BN_TOL,
+      );
+      // training mode: the statistics come from the batch (the gradient flows through moments too)
+      await compare(
+        () =>
+          tf.grads((x: tf.Tensor, g: tf.Tensor, o: tf.Tensor) => {
+            const axes = shape.slice(0, -1).map((_, i) => i);
+            const { mean, variance } = tf.moments(x, axes);
+            const y = tf.batchNorm(x, mean, variance, o, g, 1e-3);
+            return tf.sum(tf.mul(y, weight(y)));
+          })([tf.tensor(xv, shape), tf.tensor1d(gv), tf.tensor1d(ov)]),
+        BN_TOL,
+      );
+    }
+  });
+
+  it('identity and same-dtype cast share the buffer: copies outlive their source, gradients pass', async () => {
+    const r = testRng(19);
+    const v = r.floats(2 * 3 * 4);
+    await compare(() => {
+      const x = tf.tensor3d(v, [2, 3, 4]);
+      const copy = tf.clone(x);
+      x.dispose();
+      const same = tf.cast(copy, 'float32'); // shares, like clone
+      const ints = tf.cast(tf.mul(copy, 10), 'int32'); // a real conversion: the shipped kernel
+      return [
+        copy,
+        same,
+        tf.cast(ints, 'float32'),
+        tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.clone(t))))(copy),
+      ];
+    });
   });
 
   it('matMul with transposed operands (dense-layer gradients)', async () => {

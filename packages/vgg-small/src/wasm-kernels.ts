@@ -2,12 +2,18 @@ import {
   backend_util,
   type DataId,
   type DataType,
+  engine,
+  type GradConfig,
+  getBackend,
+  getGradient,
   getKernel,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
+  registerGradient,
   registerKernel,
+  type Tensor,
   type TensorInfo,
   unregisterKernel,
   util,
@@ -33,7 +39,8 @@ export const WASM_TRAINING_KERNELS = {
   Conv2DBackpropFilter:
     'missing in tfjs-backend-wasm 4.22, so conv layers cannot train. Computed as a forward convolution ' +
     '(wasm Conv2D, XNNPACK) of the input, transposed to [C,H,W,B], with the output gradient, ' +
-    'transposed to [OH,OW,B,F] and dilated by the stride, as the filter.',
+    'transposed to [OH,OW,B,F] and dilated by the stride, as the filter; with few input channels ' +
+    '(KH·KW·C ≤ 64, the first layer) as one matrix product over an im2col buffer instead.',
   Conv2DBackpropInput:
     'the shipped kernel is a naive loop (~10× slower than the forward conv). Replaced by the forward ' +
     'wasm Conv2D (XNNPACK) on the zero-stuffed gradient with the flipped, transposed filter.',
@@ -44,6 +51,14 @@ export const WASM_TRAINING_KERNELS = {
   Mean: 'as Sum, divided by the count.',
   Tile: 'the shipped kernel costs ~50 ns per element; block copies on the heap instead (batch-norm gradient).',
   MaxPoolGrad: 'the shipped kernel is a naive gather; a scatter from each window maximum instead.',
+  Cast: 'a cast to the dtype a tensor already has (moments() casts every activation) copies it; shares instead.',
+  FusedBatchNormGrad:
+    'new: the gradient of batch normalisation (FusedBatchNorm) in two passes over the heap. tfjs-core ' +
+    'builds it from about fourteen element-wise, tile and sum kernels over the full activation; while ' +
+    'registered, the FusedBatchNorm gradient uses this kernel on wasm (other backends keep the original).',
+  Identity:
+    'the shipped kernel copies the tensor; gradients pass through Identity hundreds of times a step. ' +
+    'Shares the buffer instead (reference counted, like the cpu backend).',
 } as const;
 
 /** Names of the kernels registered by {@link registerWasmTrainingKernels}. */
@@ -117,6 +132,103 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
   };
   assertNhwc('Conv2DBackpropFilter', a.dataFormat);
   const info = convInfo(x.shape, a.filterShape, a.strides, a.pad, a.dimRoundingMode);
+  if (info.filterHeight * info.filterWidth * info.inChannels <= IM2COL_MAX_ROWS) {
+    return filterGradIm2col(be, x, dy, info);
+  }
+  return filterGradAsConv(be, x, dy, info);
+}
+
+/** Below this many filter rows (KH·KW·C), the filter gradient is one matrix product over im2col. */
+const IM2COL_MAX_ROWS = 64;
+
+/** Positions (B·OH·OW) contracted per XNNPACK call in the filter gradient; see filterGradAsConv. */
+const FILTER_GRAD_CHUNK = 8192;
+
+/**
+ * Few input channels (the first layer): the dilated-convolution form has only KH·KW·C output
+ * pixels and wastes most of XNNPACK's tile, so take one matrix product dyᵀ [F, B·OH·OW] ·
+ * im2col [B·OH·OW, KH·KW·C] (small here, and cheap for XNNPACK to pack), then transpose the tiny
+ * [F, KH·KW·C] result.
+ */
+function filterGradIm2col(
+  be: WasmHeapBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = info;
+  const { outHeight: OH, outWidth: OW, outChannels: F, filterHeight: KH, filterWidth: KW } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const Q = B * OH * OW;
+  const rows = KH * KW * C;
+  // im2col [Q, KH·KW·C] (small: few channels) is the product's packed operand; dyᵀ [F, Q] the other.
+  const cols = be.makeOutput([1, Q, rows], 'float32');
+  const dyT = be.makeOutput([1, F, Q], 'float32');
+  let prod: TensorInfo | undefined;
+  try {
+    const src = heapF32(be, x);
+    const dst = heapF32(be, cols);
+    let o = 0;
+    for (let b = 0; b < B; b++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          for (let kh = 0; kh < KH; kh++) {
+            const h = oh * sh + kh - pt;
+            for (let kw = 0; kw < KW; kw++) {
+              const w = ow * sw + kw - pl;
+              if (h < 0 || h >= H || w < 0 || w >= W) {
+                for (let c = 0; c < C; c++) dst[o++] = 0;
+              } else {
+                const s0 = ((b * H + h) * W + w) * C;
+                for (let c = 0; c < C; c++) dst[o++] = src[s0 + c]!;
+              }
+            }
+          }
+        }
+      }
+    }
+    // dyᵀ in blocks of 8 positions: reads stay within 8 rows of dy, writes are runs of 8 floats.
+    const g = heapF32(be, dy);
+    const gT = heapF32(be, dyT);
+    for (let q0 = 0; q0 < Q; q0 += 8) {
+      const q1 = Math.min(Q, q0 + 8);
+      for (let f = 0; f < F; f++) {
+        const d = f * Q;
+        for (let q = q0; q < q1; q++) gT[d + q] = g[q * F + f]!;
+      }
+    }
+    prod = callKernel('BatchMatMul', { a: dyT, b: cols }, be, {
+      transposeA: false,
+      transposeB: false,
+    } as unknown as NamedAttrMap);
+    // [F, KH·KW·C] → [KH, KW, C, F]
+    const out = be.makeOutput([KH, KW, C, F], 'float32');
+    const p = heapF32(be, prod);
+    const r = heapF32(be, out);
+    for (let f = 0; f < F; f++) for (let t = 0; t < rows; t++) r[t * F + f] = p[f * rows + t]!;
+    return out;
+  } finally {
+    be.disposeData(cols.dataId);
+    be.disposeData(dyT.dataId);
+    if (prod) be.disposeData(prod.dataId);
+  }
+}
+
+/**
+ * dW[kh,kw,c,f] = Σ_{b,oh,ow} x[b, oh·sh+kh−pt, ow·sw+kw−pl, c] · dy[b,oh,ow,f]
+ *
+ * is itself a convolution with the batch as the contracted channel axis: input x′ = x as
+ * [C, H, W, B], filter dy′ = dy as [OH, OW, B, F] dilated by the stride, output [C, KH, KW, F].
+ * Two cache-blocked transposes on the wasm heap, then the forward wasm Conv2D kernel (XNNPACK).
+ */
+function filterGradAsConv(
+  be: WasmHeapBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = info;
   const { outHeight: OH, outWidth: OW, outChannels: F, filterHeight: KH, filterWidth: KW } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
@@ -129,63 +241,79 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
   const Hc = H + Math.min(0, pb);
   const Wc = W + Math.min(0, pr);
 
-  // x′[c, h, w, b] = x[b, h, w, c] for h < Hc, w < Wc. A fresh tensor: XNNPACK caches by id.
-  const xT = be.makeOutput([C, Hc, Wc, B], 'float32');
-  const dyT = be.makeOutput([OH, OW, B, F], 'float32');
-  {
-    const src = heapF32(be, x);
-    const dst = heapF32(be, xT);
-    const planeOut = Hc * Wc * B;
-    for (let h = 0; h < Hc; h++) {
-      for (let w = 0; w < Wc; w++) {
-        const o = (h * Wc + w) * B;
-        for (let b = 0; b < B; b++) {
-          const s = ((b * H + h) * W + w) * C;
-          for (let c = 0; c < C; c++) dst[c * planeOut + o + b] = src[s + c]!;
+  // The product contracts over B·OH·OW. XNNPACK streams the packed filter once per few output
+  // rows and does not block that axis, so a large batch is cut into chunks whose packed panels
+  // stay in cache, and the chunks' results are summed.
+  const chunk = Math.max(1, Math.min(B, Math.round(FILTER_GRAD_CHUNK / (OH * OW))));
+  const P = OH * OW;
+  const imageIn = H * W * C;
+  const acc = new Float32Array(C * KH * KW * F);
+  for (let b0 = 0; b0 < B; b0 += chunk) {
+    const Bc = Math.min(chunk, B - b0);
+    // x′[c, h, w, b] = x[b0 + b, h, w, c] for h < Hc, w < Wc. Fresh tensors: XNNPACK caches by id.
+    const xT = be.makeOutput([C, Hc, Wc, Bc], 'float32');
+    const dyT = be.makeOutput([OH, OW, Bc, F], 'float32');
+    {
+      const src = heapF32(be, x);
+      const dst = heapF32(be, xT);
+      const planeOut = Hc * Wc * Bc;
+      // Blocks of 8 images: reads stay within 8 rows of the source, writes are runs of 8 floats.
+      for (let h = 0; h < Hc; h++) {
+        for (let w = 0; w < Wc; w++) {
+          const o = (h * Wc + w) * Bc;
+          const s0 = (h * W + w) * C;
+          for (let i0 = 0; i0 < Bc; i0 += 8) {
+            const i1 = Math.min(Bc, i0 + 8);
+            for (let c = 0; c < C; c++) {
+              const d = c * planeOut + o;
+              let s = (b0 + i0) * imageIn + s0 + c;
+              for (let i = i0; i < i1; i++, s += imageIn) dst[d + i] = src[s]!;
+            }
+          }
+        }
+      }
+      // dy′[oh, ow, b, f] = dy[b0 + b, oh, ow, f]: runs of F floats.
+      const g = heapF32(be, dy);
+      const gT = heapF32(be, dyT);
+      for (let i = 0; i < Bc; i++) {
+        for (let p = 0; p < P; p++) {
+          const s = ((b0 + i) * P + p) * F;
+          gT.set(g.subarray(s, s + F), (p * Bc + i) * F);
         }
       }
     }
-    // dy′[oh, ow, b, f] = dy[b, oh, ow, f]: runs of F floats.
-    const g = heapF32(be, dy);
-    const gT = heapF32(be, dyT);
-    for (let b = 0; b < B; b++) {
-      for (let p = 0; p < OH * OW; p++) {
-        const s = (b * OH * OW + p) * F;
-        const o = (p * B + b) * F;
-        for (let f = 0; f < F; f++) gT[o + f] = g[s + f]!;
-      }
+    let conv: TensorInfo;
+    try {
+      conv = callKernel('Conv2D', { x: xT, filter: dyT }, be, {
+        strides: [1, 1],
+        pad: [
+          [0, 0],
+          [pt, Math.max(0, pb)],
+          [pl, Math.max(0, pr)],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+        dilations: [sh, sw],
+        dimRoundingMode: null,
+      } as unknown as NamedAttrMap);
+    } finally {
+      be.disposeData(xT.dataId);
+      be.disposeData(dyT.dataId);
     }
-  }
-  let conv: TensorInfo;
-  try {
-    conv = callKernel('Conv2D', { x: xT, filter: dyT }, be, {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [pt, Math.max(0, pb)],
-        [pl, Math.max(0, pr)],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [sh, sw],
-      dimRoundingMode: null,
-    } as unknown as NamedAttrMap);
-  } finally {
-    be.disposeData(xT.dataId);
-    be.disposeData(dyT.dataId);
+    const cv = heapF32(be, conv);
+    if (b0 === 0) acc.set(cv);
+    else for (let i = 0; i < acc.length; i++) acc[i]! += cv[i]!;
+    be.disposeData(conv.dataId);
   }
   // [C, KH, KW, F] → [KH, KW, C, F]
   const out = be.makeOutput([KH, KW, C, F], 'float32');
-  const cv = heapF32(be, conv);
   const o = heapF32(be, out);
   for (let c = 0; c < C; c++) {
     for (let t = 0; t < KH * KW; t++) {
       const s = (c * KH * KW + t) * F;
-      const d = (t * C + c) * F;
-      for (let f = 0; f < F; f++) o[d + f] = cv[s + f]!;
+      o.set(acc.subarray(s, s + F), (t * C + c) * F);
     }
   }
-  be.disposeData(conv.dataId);
   return out;
 }
 
@@ -268,7 +396,7 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo
   }
 }
 
-/** Copies `x` with its last two axes swapped into a new heap tensor. */
+/** Copies `x` with its last two axes swapped into a new heap tensor (in 32×32 tiles). */
 function transposeLastTwo(be: WasmHeapBackend, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;
   const R = x.shape[rank - 2]!;
@@ -278,15 +406,25 @@ function transposeLastTwo(be: WasmHeapBackend, x: TensorInfo): TensorInfo {
   const out = be.makeOutput(shape, x.dtype);
   const src = be.typedArrayFromHeap(x);
   const dst = be.typedArrayFromHeap(out);
+  const T = 32;
   for (let b = 0; b < batch; b++) {
     const off = b * R * C;
-    for (let r = 0; r < R; r++) {
-      const s = off + r * C;
-      for (let c = 0; c < C; c++) dst[off + c * R + r] = src[s + c]!;
+    for (let r0 = 0; r0 < R; r0 += T) {
+      const r1 = Math.min(R, r0 + T);
+      for (let c0 = 0; c0 < C; c0 += T) {
+        const c1 = Math.min(C, c0 + T);
+        for (let c = c0; c < c1; c++) {
+          const d = off + c * R;
+          for (let r = r0; r < r1; r++) dst[d + r] = src[off + r * C + c]!;
+        }
+      }
     }
   }
   return out;
 }
+
+/** Output rows up to which a transposeB product stays on the shipped kernel (measured crossover). */
+const SMALL_MATMUL_ROWS = 16;
 
 function batchMatMul({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const be = backend as WasmHeapBackend;
@@ -296,7 +434,11 @@ function batchMatMul({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     transposeB: boolean;
   };
   const original = originalOf('BatchMatMul')!;
-  if (!transposeA && !transposeB) {
+  // With few output rows, transposing a large b costs more than the shipped kernel's slow path.
+  const rank = a.shape.length;
+  const outRows =
+    util.sizeFromShape(a.shape.slice(0, rank - 2)) * a.shape[transposeA ? rank - 1 : rank - 2]!;
+  if ((!transposeA && !transposeB) || (transposeB && !transposeA && outRows <= SMALL_MATMUL_ROWS)) {
     return original.kernelFunc({ inputs, backend: be as never, attrs }) as TensorInfo;
   }
   const at = transposeA ? transposeLastTwo(be, a) : a;
@@ -332,8 +474,21 @@ function makeLeadingReduce(name: 'Sum' | 'Mean'): KernelFunc {
     const C = util.sizeFromShape(rest);
     const acc = new Float64Array(C);
     const xs = heapF32(be, x);
-    for (let r = 0, i = 0; r < R; r++) {
-      for (let c = 0; c < C; c++, i++) acc[c]! += xs[i]!;
+    // Four rows per pass: one load and store of the accumulator per four elements (JS arithmetic is
+    // float64, so the partial sums lose nothing).
+    let r = 0;
+    for (; r + 4 <= R; r += 4) {
+      const i0 = r * C;
+      const i1 = i0 + C;
+      const i2 = i1 + C;
+      const i3 = i2 + C;
+      for (let c = 0; c < C; c++) {
+        acc[c]! += xs[i0 + c]! + xs[i1 + c]! + (xs[i2 + c]! + xs[i3 + c]!);
+      }
+    }
+    for (; r < R; r++) {
+      const i0 = r * C;
+      for (let c = 0; c < C; c++) acc[c]! += xs[i0 + c]!;
     }
     if (name === 'Mean' && R > 0) for (let c = 0; c < C; c++) acc[c]! /= R;
     const outShape = keepDims ? [...axes.map(() => 1), ...rest] : rest;
@@ -379,6 +534,34 @@ function tile({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   };
   fill(0, 0, 0);
   return out;
+}
+
+/**
+ * Identity without a copy: the output shares the input's heap buffer (reference counted, as the cpu
+ * backend's Identity and the wasm backend's own Reshape do). Gradients pass through Identity often.
+ */
+function identity(
+  { inputs, backend }: KernelArgs,
+  fallback: 'Identity' | 'Cast' = 'Identity',
+  attrs?: NamedAttrMap,
+): TensorInfo {
+  const be = backend as WasmHeapBackend & { incRef?(dataId: DataId): void };
+  const { x } = inputs as { x: TensorInfo };
+  if (x.dtype === 'string' || typeof be.incRef !== 'function') {
+    return originalOf(fallback)!.kernelFunc({ inputs, backend: be as never, attrs }) as TensorInfo;
+  }
+  be.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+}
+
+/** Cast to the dtype the tensor already has (moments() does this to every activation): share, as Identity. */
+function cast({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  const { x } = inputs as { x: TensorInfo };
+  const { dtype } = attrs as unknown as { dtype: DataType };
+  if (x.dtype === dtype && dtype !== 'string') {
+    return identity({ inputs, backend }, 'Cast', attrs);
+  }
+  return originalOf('Cast')!.kernelFunc({ inputs, backend: backend as never, attrs }) as TensorInfo;
 }
 
 /** dx[argmax of each window] += dy, with the cpu backend's tie rule (first maximum in scan order). */
@@ -448,6 +631,121 @@ function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   return out;
 }
 
+/**
+ * All five gradients of y = (x − mean)·rsqrt(variance + ε)·scale + offset, per channel (last axis):
+ * dx = dy·scale·r, d offset = Σdy, d scale = r·Σdy(x−mean), d mean = −r·scale·Σdy,
+ * d variance = −½·r³·scale·Σdy(x−mean), with r = rsqrt(variance + ε). Sums in float64.
+ */
+function fusedBatchNormGrad({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
+  const be = backend as WasmHeapBackend;
+  const { x, dy, mean, variance, scale } = inputs as Record<string, TensorInfo | undefined> & {
+    x: TensorInfo;
+    dy: TensorInfo;
+    mean: TensorInfo;
+    variance: TensorInfo;
+  };
+  const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+  const C = mean.shape[0]!;
+  const rows = util.sizeFromShape(x.shape) / C;
+  const xs = heapF32(be, x);
+  const g = heapF32(be, dy);
+  const mu = heapF32(be, mean);
+  const va = heapF32(be, variance);
+  const sc = scale ? heapF32(be, scale) : undefined;
+  const sumDy = new Float64Array(C);
+  const sumDyXm = new Float64Array(C);
+  // Four rows per pass over the channel accumulators (as in makeLeadingReduce).
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const i0 = r * C;
+    const i1 = i0 + C;
+    const i2 = i1 + C;
+    const i3 = i2 + C;
+    for (let c = 0; c < C; c++) {
+      const mc = mu[c]!;
+      const d0 = g[i0 + c]!;
+      const d1 = g[i1 + c]!;
+      const d2 = g[i2 + c]!;
+      const d3 = g[i3 + c]!;
+      sumDy[c]! += d0 + d1 + (d2 + d3);
+      sumDyXm[c]! +=
+        d0 * (xs[i0 + c]! - mc) +
+        d1 * (xs[i1 + c]! - mc) +
+        (d2 * (xs[i2 + c]! - mc) + d3 * (xs[i3 + c]! - mc));
+    }
+  }
+  for (; r < rows; r++) {
+    const i0 = r * C;
+    for (let c = 0; c < C; c++) {
+      const d = g[i0 + c]!;
+      sumDy[c]! += d;
+      sumDyXm[c]! += d * (xs[i0 + c]! - mu[c]!);
+    }
+  }
+  const k = new Float64Array(C);
+  const dx = be.makeOutput(x.shape, 'float32');
+  const dMean = be.makeOutput([C], 'float32');
+  const dVar = be.makeOutput([C], 'float32');
+  const dScale = be.makeOutput([C], 'float32');
+  const dOffset = be.makeOutput([C], 'float32');
+  const m = heapF32(be, dMean);
+  const v = heapF32(be, dVar);
+  const s = heapF32(be, dScale);
+  const o = heapF32(be, dOffset);
+  for (let c = 0; c < C; c++) {
+    const rs = 1 / Math.sqrt(va[c]! + eps);
+    const gamma = sc ? sc[c]! : 1;
+    k[c] = gamma * rs;
+    m[c] = -rs * gamma * sumDy[c]!;
+    v[c] = -0.5 * rs * rs * rs * gamma * sumDyXm[c]!;
+    s[c] = rs * sumDyXm[c]!;
+    o[c] = sumDy[c]!;
+  }
+  const out = heapF32(be, dx);
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < C; c++, i++) out[i] = g[i]! * k[c]!;
+  }
+  return [dx, dMean, dVar, dScale, dOffset];
+}
+
+/**
+ * The FusedBatchNorm gradient while the kernels are registered: on wasm, with per-channel (rank-1)
+ * statistics in float32, one FusedBatchNormGrad kernel; everywhere else tfjs-core's own gradient.
+ */
+function batchNormGradConfig(original: GradConfig): GradConfig {
+  return {
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [x, mean, variance, scale] = saved as [Tensor, Tensor, Tensor, Tensor | undefined];
+      const grad = dy as Tensor;
+      const C = mean.shape[0];
+      const fusable =
+        getBackend() === BACKEND &&
+        getKernel('FusedBatchNormGrad', BACKEND) !== undefined &&
+        mean.rank === 1 &&
+        variance.rank === 1 &&
+        (scale == null || scale.rank === 1) &&
+        x.shape[x.rank - 1] === C &&
+        [x, grad, mean, variance].every((t) => t.dtype === 'float32');
+      if (!fusable) return original.gradFunc(dy, saved, attrs);
+      // Run now, not in the thunks: the tape calls each thunk in its own tidy, which would dispose
+      // the other four results. Those not used are disposed with the gradient computation's scope.
+      const [dx, dMean, dVar, dScale, dOffset] = engine().runKernel(
+        'FusedBatchNormGrad',
+        { x, dy: grad, mean, variance, ...(scale ? { scale } : {}) },
+        attrs,
+      ) as Tensor[];
+      return {
+        x: () => dx!,
+        mean: () => dMean!,
+        variance: () => dVar!,
+        scale: () => dScale!,
+        offset: () => dOffset!,
+      };
+    },
+  };
+}
+
 const IMPLEMENTATIONS: Record<WasmTrainingKernelName, KernelFunc> = {
   Conv2DBackpropFilter: conv2DBackpropFilter as KernelFunc,
   Conv2DBackpropInput: conv2DBackpropInput as KernelFunc,
@@ -456,11 +754,16 @@ const IMPLEMENTATIONS: Record<WasmTrainingKernelName, KernelFunc> = {
   Mean: makeLeadingReduce('Mean'),
   Tile: tile as KernelFunc,
   MaxPoolGrad: maxPoolGrad as KernelFunc,
+  Identity: ((args: KernelArgs) => identity(args)) as KernelFunc,
+  Cast: cast as KernelFunc,
+  FusedBatchNormGrad: fusedBatchNormGrad as unknown as KernelFunc,
 };
 
 interface RegistryState {
   count: number;
   originals: Map<string, KernelConfig | undefined>;
+  /** tfjs-core's FusedBatchNorm gradient, while ours stands in for it. */
+  batchNormGrad?: GradConfig;
 }
 
 // One record per process, shared by the ESM and CJS builds (both use tfjs-core's global registry).
@@ -526,6 +829,11 @@ export function registerWasmTrainingKernels(
         ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
       });
     }
+    const bnGrad = getGradient('FusedBatchNorm');
+    if (names.includes('FusedBatchNormGrad') && bnGrad) {
+      state.batchNormGrad = bnGrad;
+      registerGradient(batchNormGradConfig(bnGrad));
+    }
   }
   state.count++;
   let done = false;
@@ -539,5 +847,7 @@ export function registerWasmTrainingKernels(
       if (original) registerKernel(original);
     }
     state.originals.clear();
+    if (state.batchNormGrad) registerGradient(state.batchNormGrad);
+    state.batchNormGrad = undefined;
   };
 }
