@@ -56,19 +56,6 @@ declare global {
   }
 }
 
-const SHORT_NAMES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
-
 const state: DemoState = {
   status: 'loading',
   runId: 0,
@@ -315,18 +302,25 @@ function drawImage(canvas: HTMLCanvasElement, pixels: Float32Array) {
   ctx.putImageData(img, 0, 0);
 }
 
-function predLine(who: string, pred: number, label: number, title: string): HTMLElement {
+function predLine(
+  names: readonly string[],
+  who: string,
+  pred: number,
+  label: number,
+  title: string,
+): HTMLElement {
   const ok = pred === label;
   return el(
     'div',
     { className: 'pred', title },
     el('span', { className: 'who' }, who),
-    el('span', { className: ok ? 'ok' : 'bad' }, SHORT_NAMES[pred] ?? String(pred)),
+    el('span', { className: ok ? 'ok' : 'bad' }, names[pred] ?? String(pred)),
     el('b', { className: ok ? 'ok' : 'bad' }, ok ? '✓' : '✗'),
   );
 }
 
-function renderGrid(images: Float32Array) {
+/** `names`: the class names, from the sample's header. */
+function renderGrid(images: Float32Array, names: readonly string[]) {
   const grid = $('grid');
   const cells: HTMLElement[] = [];
   for (let i = 0; i < state.shown.length; i++) {
@@ -349,9 +343,9 @@ function renderGrid(images: Float32Array) {
           'data-verdict': right === 2 ? 'both' : right === 0 ? 'none' : 'split',
         },
         canvas,
-        el('div', { className: 'truth', title: 'true class' }, SHORT_NAMES[label]!),
-        predLine('K', k, label, 'KNN (k = 5)'),
-        predLine('C', c, label, `CNN, p = ${prob.toFixed(3)}`),
+        el('div', { className: 'truth', title: 'true class' }, names[label]!),
+        predLine(names, 'K', k, label, 'KNN (k = 5)'),
+        predLine(names, 'C', c, label, `CNN, p = ${prob.toFixed(3)}`),
       ),
     );
   }
@@ -497,7 +491,7 @@ async function compute(
     },
     timings: { transformMs: t1 - t0, knnMs: t2 - t1, cnnMs: t3 - t2 },
   });
-  renderGrid(images);
+  renderGrid(images, sample.header.classNames);
   renderSummary(info, sample.train.count);
   state.runId++;
 }
