@@ -5,62 +5,20 @@
  * and pretrained weights. Browsers: `@fmnist/vgg-small/browser` (no Node module).
  * @packageDocumentation
  */
+
+// Everything the browser entry point has (builder, presets, inference, loading over HTTP, errors)…
+export * from './browser.js';
+// …and what needs Node: checkpoints, save/load to a directory, the shipped weights from disk,
+// training, the wasm training kernels.
 export type { CheckpointState } from './checkpoint.js';
 export {
-  DEFAULT_CONFIG,
-  type KernelInitializerName,
-  resolveConfig,
-  type VggSmallConfig,
-} from './config.js';
-export {
-  CheckpointError,
-  InvalidConfigError,
-  InvalidDataError,
-  ModelDirError,
-  type ModelDirErrorCode,
-  TrainingAbortedError,
-  UnsupportedKernelInputError,
-  VggSmallError,
-  WasmBackendMissingError,
-} from './errors.js';
-export {
-  type EvaluateResult,
-  evaluateModel,
-  type ImageArray,
-  type LabelledImages,
-  type PredictOptions,
-  predictClasses,
-  predictProbabilities,
-} from './evaluate.js';
-export {
   loadModel,
-  MODEL_JSON,
   modelDirHandler,
   readModelMetadata,
   type SaveModelOptions,
   saveModel,
-  WEIGHTS_BIN,
 } from './io.js';
-export {
-  type LoadModelFromOptions,
-  loadModelFrom,
-  type ModelSource,
-} from './load-url.js';
-export { countParams, createVggSmall } from './model.js';
-export { PRESETS, type Preset, type PresetName } from './presets.js';
-export {
-  loadPretrained,
-  type PretrainedInfo,
-  type PretrainedName,
-  pretrainedDir,
-  pretrainedInfo,
-} from './pretrained.js';
-export {
-  type LoadedPretrained,
-  loadPretrainedFrom,
-  type PretrainedUrls,
-  pretrainedUrls,
-} from './pretrained-url.js';
+export { loadPretrained, pretrainedDir, pretrainedInfo } from './pretrained.js';
 export {
   type AugmentMode,
   type AugmentSettings,

@@ -69,10 +69,6 @@ function heapF32(backend: WasmHeapBackend, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
-function originalOf(name: WasmTrainingKernelName): KernelConfig | undefined {
-  return registryState().originals.get(name);
-}
-
 function callKernel(
   name: string,
   inputs: NamedTensorInfoMap,
@@ -112,13 +108,29 @@ function convInfo(
   );
 }
 
+/** The sizes of a convolution under the short names the kernels' index arithmetic uses. */
+function convDims(info: backend_util.Conv2DInfo) {
+  return {
+    B: info.batchSize,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.inChannels,
+    OH: info.outHeight,
+    OW: info.outWidth,
+    F: info.outChannels,
+    KH: info.filterHeight,
+    KW: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
+  };
+}
+
 /**
- * dW[kh,kw,c,f] = Σ_{b,oh,ow} x[b, oh·sh+kh−pt, ow·sw+kw−pl, c] · dy[b,oh,ow,f]
- *
- * is itself a convolution with the batch as the contracted channel axis: input x′ = x as
- * [C, H, W, B], filter dy′ = dy as [OH, OW, B, F] dilated by the stride, output [C, KH, KW, F].
- * Two transposes on the wasm heap, then the forward wasm Conv2D kernel (XNNPACK) does the work at
- * close to the speed of the forward pass.
+ * dW[kh,kw,c,f] = Σ_{b,oh,ow} x[b, oh·sh+kh−pt, ow·sw+kw−pl, c] · dy[b,oh,ow,f]: one im2col matrix
+ * product for few input channels ({@link filterGradIm2col}), a forward convolution otherwise
+ * ({@link filterGradAsConv}).
  */
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const be = backend as WasmHeapBackend;
@@ -156,11 +168,7 @@ function filterGradIm2col(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = info;
-  const { outHeight: OH, outWidth: OW, outChannels: F, filterHeight: KH, filterWidth: KW } = info;
-  const { strideHeight: sh, strideWidth: sw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
+  const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
   const Q = B * OH * OW;
   const rows = KH * KW * C;
   // im2col [Q, KH·KW·C] (small: few channels) is the product's packed operand; dyᵀ [F, Q] the other.
@@ -229,11 +237,7 @@ function filterGradAsConv(
   dy: TensorInfo,
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = info;
-  const { outHeight: OH, outWidth: OW, outChannels: F, filterHeight: KH, filterWidth: KW } = info;
-  const { strideHeight: sh, strideWidth: sw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
+  const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
   // Padding after the image so that the output is KH×KW; input rows/columns that no output reads
   // (negative padding) are left out of x′.
   const pb = KH + (OH - 1) * sh - H - pt;
@@ -333,11 +337,7 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo
   };
   assertNhwc('Conv2DBackpropInput', a.dataFormat);
   const info = convInfo(a.inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode);
-  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C } = info;
-  const { outHeight: OH, outWidth: OW, outChannels: F, filterHeight: KH, filterWidth: KW } = info;
-  const { strideHeight: sh, strideWidth: sw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
+  const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
 
   // Flipped filter [KH, KW, F, C]; a new tensor each call (XNNPACK caches packed filters by id).
   const flipped = be.makeOutput([KH, KW, F, C], 'float32');
@@ -433,22 +433,20 @@ function batchMatMul({ inputs, backend, attrs }: KernelArgs): TensorInfo {
     transposeA: boolean;
     transposeB: boolean;
   };
-  const original = originalOf('BatchMatMul')!;
   // With few output rows, transposing a large b costs more than the shipped kernel's slow path.
   const rank = a.shape.length;
   const outRows =
     util.sizeFromShape(a.shape.slice(0, rank - 2)) * a.shape[transposeA ? rank - 1 : rank - 2]!;
   if ((!transposeA && !transposeB) || (transposeB && !transposeA && outRows <= SMALL_MATMUL_ROWS)) {
-    return original.kernelFunc({ inputs, backend: be as never, attrs }) as TensorInfo;
+    return callKernel('BatchMatMul', inputs, be, attrs);
   }
   const at = transposeA ? transposeLastTwo(be, a) : a;
   const bt = transposeB ? transposeLastTwo(be, b) : b;
   try {
-    return original.kernelFunc({
-      inputs: { a: at, b: bt },
-      backend: be as never,
-      attrs: { transposeA: false, transposeB: false },
-    }) as TensorInfo;
+    return callKernel('BatchMatMul', { a: at, b: bt }, be, {
+      transposeA: false,
+      transposeB: false,
+    });
   } finally {
     if (at !== a) be.disposeData(at.dataId);
     if (bt !== b) be.disposeData(bt.dataId);
@@ -467,7 +465,7 @@ function makeLeadingReduce(name: 'Sum' | 'Mean'): KernelFunc {
     const axes = util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
     const leading = axes.length > 0 && axes.every((ax, i) => ax === i);
     if (x.dtype !== 'float32' || !leading) {
-      return originalOf(name)!.kernelFunc({ inputs, backend: be as never, attrs });
+      return callKernel(name, inputs, be, attrs);
     }
     const rest = x.shape.slice(axes.length);
     const R = util.sizeFromShape(x.shape.slice(0, axes.length));
@@ -504,7 +502,7 @@ function tile({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x } = inputs as { x: TensorInfo };
   const { reps } = attrs as unknown as { reps: number[] };
   if (x.dtype === 'string' || x.shape.length === 0) {
-    return originalOf('Tile')!.kernelFunc({ inputs, backend: be as never, attrs }) as TensorInfo;
+    return callKernel('Tile', inputs, be, attrs);
   }
   const rank = x.shape.length;
   const inShape = x.shape;
@@ -537,31 +535,26 @@ function tile({ inputs, backend, attrs }: KernelArgs): TensorInfo {
 }
 
 /**
- * Identity without a copy: the output shares the input's heap buffer (reference counted, as the cpu
- * backend's Identity and the wasm backend's own Reshape do). Gradients pass through Identity often.
+ * The output shares the input's heap buffer (reference counted, as the cpu backend's Identity and
+ * the wasm backend's own Reshape do); undefined where that is not possible (strings).
  */
-function identity(
-  { inputs, backend }: KernelArgs,
-  fallback: 'Identity' | 'Cast' = 'Identity',
-  attrs?: NamedAttrMap,
-): TensorInfo {
-  const be = backend as WasmHeapBackend & { incRef?(dataId: DataId): void };
-  const { x } = inputs as { x: TensorInfo };
-  if (x.dtype === 'string' || typeof be.incRef !== 'function') {
-    return originalOf(fallback)!.kernelFunc({ inputs, backend: be as never, attrs }) as TensorInfo;
-  }
+function shareBuffer(backend: unknown, x: TensorInfo): TensorInfo | undefined {
+  const be = backend as { incRef?(dataId: DataId): void };
+  if (x.dtype === 'string' || typeof be.incRef !== 'function') return undefined;
   be.incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
-/** Cast to the dtype the tensor already has (moments() does this to every activation): share, as Identity. */
+/** Identity without a copy: gradients pass through Identity hundreds of times a step. */
+function identity({ inputs, backend, attrs }: KernelArgs): TensorInfo {
+  return shareBuffer(backend, inputs.x!) ?? callKernel('Identity', inputs, backend, attrs);
+}
+
+/** A cast to the dtype the tensor already has (moments() casts every activation) shares too. */
 function cast({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { x } = inputs as { x: TensorInfo };
-  const { dtype } = attrs as unknown as { dtype: DataType };
-  if (x.dtype === dtype && dtype !== 'string') {
-    return identity({ inputs, backend }, 'Cast', attrs);
-  }
-  return originalOf('Cast')!.kernelFunc({ inputs, backend: backend as never, attrs }) as TensorInfo;
+  const x = inputs.x!;
+  const same = x.dtype === (attrs as unknown as { dtype: DataType }).dtype;
+  return (same && shareBuffer(backend, x)) || callKernel('Cast', inputs, backend, attrs);
 }
 
 /** dx[argmax of each window] += dy, with the cpu backend's tie rule (first maximum in scan order). */
@@ -754,7 +747,7 @@ const IMPLEMENTATIONS: Record<WasmTrainingKernelName, KernelFunc> = {
   Mean: makeLeadingReduce('Mean'),
   Tile: tile as KernelFunc,
   MaxPoolGrad: maxPoolGrad as KernelFunc,
-  Identity: ((args: KernelArgs) => identity(args)) as KernelFunc,
+  Identity: identity as KernelFunc,
   Cast: cast as KernelFunc,
   FusedBatchNormGrad: fusedBatchNormGrad as unknown as KernelFunc,
 };
