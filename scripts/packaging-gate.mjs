@@ -312,6 +312,69 @@ async function main() {
       );
       check(`tsc resolves every entry point's types (${ext})`, tsc.ok, tsc.ok ? '' : tsc.out);
     }
+
+    // @fmnist/knn alone: TensorFlow.js is an optional peer, so `npm i @fmnist/knn` in an empty
+    // project must install no tfjs, import (ESM and CommonJS) and classify plain arrays; the `tfjs`
+    // engine then fails with a typed error saying what to install.
+    const bare = join(work, 'knn-only');
+    await sh('mkdir', ['-p', bare]);
+    await writeFile(
+      join(bare, 'package.json'),
+      JSON.stringify({ name: 'gate-knn-only', version: '1.0.0', private: true }, null, 2),
+    );
+    await writeFile(join(bare, '.npmrc'), `@fmnist:registry=${url}\n`);
+    const bareInstall = await sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '@fmnist/knn'],
+      {
+        cwd: bare,
+        env: {
+          ...process.env,
+          npm_config_userconfig: join(bare, '.npmrc'),
+          NPM_CONFIG_USERCONFIG: join(bare, '.npmrc'),
+        },
+      },
+    );
+    check('npm install @fmnist/knn alone', bareInstall.ok, bareInstall.ok ? '' : bareInstall.out);
+    if (bareInstall.ok) {
+      const tfjsThere = await sh('node', ['-e', "require.resolve('@tensorflow/tfjs-core')"], {
+        cwd: bare,
+      });
+      check('@fmnist/knn alone installs no @tensorflow/tfjs-core', !tfjsThere.ok, tfjsThere.out);
+      const arrays = `
+        const { KNeighborsClassifier, KNN_ENGINES } = await import('@fmnist/knn');
+        const X = [[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5]];
+        const y = [0, 0, 0, 1, 1, 1];
+        const knn = new KNeighborsClassifier({ k: 3 }).fit(X, y);
+        const pred = await knn.predict([[0.2, 0.1], [5.5, 5.2]]);
+        if (pred.join() !== '0,1') throw new Error('predicted ' + pred.join());
+        const floats = new KNeighborsClassifier({ k: 1, engine: 'matmul' }).fit(X.map((r) => r.map((v) => v + 0.5)), y);
+        if ((await floats.predict([[5.4, 5.6]])).join() !== '1') throw new Error('matmul');
+        if (!KNN_ENGINES.includes('tfjs')) throw new Error('engine list');
+        const err = await new KNeighborsClassifier({ k: 1, engine: 'tfjs' }).fit(X, y).predict(X).then(() => undefined, (e) => e);
+        if (err?.code !== 'UNSUPPORTED_ENGINE' || !/install/i.test(err.message)) throw new Error('tfjs engine without tfjs: ' + err);
+        console.log('ok');
+      `;
+      const esmRun = await sh('node', ['--input-type=module', '-e', arrays], { cwd: bare });
+      check(
+        '@fmnist/knn without tfjs classifies plain arrays (import)',
+        esmRun.ok,
+        esmRun.ok ? '' : esmRun.out,
+      );
+      const cjsRun = await sh(
+        'node',
+        [
+          '-e',
+          "const { KNeighborsClassifier } = require('@fmnist/knn'); new KNeighborsClassifier({ k: 1 }).fit([[0], [9]], [0, 1]).predict([[8]]).then((p) => { if (p[0] !== 1) throw new Error('predicted ' + p[0]); });",
+        ],
+        { cwd: bare },
+      );
+      check(
+        '@fmnist/knn without tfjs classifies plain arrays (require)',
+        cjsRun.ok,
+        cjsRun.ok ? '' : cjsRun.out,
+      );
+    }
   } finally {
     child.kill();
     await rm(work, { recursive: true, force: true });

@@ -38,6 +38,13 @@ if [ -z "${FMNIST_SKIP_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium || echo "setup: chromium not installed; the browser test will be skipped" >&2
 fi
 
+# Debian's Vulkan loader (libvulkan1, 0.5 MB): with chromium's SwiftShader it lets the WebGPU tests
+# (Dawn, npm `webgpu`) run on the CPU; they are skipped, saying so, where it is missing.
+if [ -z "${FMNIST_SKIP_CHROMIUM:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then
+  echo "setup: installing Debian's libvulkan1 (the Vulkan loader the WebGPU tests use)" >&2
+  apt_install libvulkan1 || echo "setup: libvulkan1 not installed; the WebGPU tests will be skipped" >&2
+fi
+
 if [ -n "${CI:-}" ]; then
   pnpm install --frozen-lockfile
 else

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipelineArgs, UsageError } from './args.js';
+import { checkNames, parsePipelineArgs, UsageError } from './args.js';
 
 describe('parsePipelineArgs', () => {
   it('has the documented defaults', () => {
     expect(parsePipelineArgs([])).toEqual({
-      parts: ['knn', 'cnn'],
+      parts: ['knn', 'pretrained', 'cnn'],
       epochs: undefined,
       preset: undefined,
       batchSize: undefined,
@@ -13,11 +13,12 @@ describe('parsePipelineArgs', () => {
       k: 5,
       knnEngine: undefined,
       backend: undefined,
+      workers: 'auto',
       seed: 42,
       out: undefined,
       dataDir: undefined,
       download: false,
-      sklearn: false,
+      sklearn: true,
       augment: undefined,
       quick: false,
       charts: true,
@@ -45,6 +46,8 @@ describe('parsePipelineArgs', () => {
       'brute',
       '--backend',
       'cpu',
+      '--workers',
+      '3',
       '--seed',
       '0',
       '--out',
@@ -52,7 +55,7 @@ describe('parsePipelineArgs', () => {
       '--data-dir',
       'd',
       '--download',
-      '--sklearn',
+      '--no-sklearn',
       '--augment',
       'online',
       '--quick',
@@ -69,11 +72,12 @@ describe('parsePipelineArgs', () => {
       k: 7,
       knnEngine: 'brute',
       backend: 'cpu',
+      workers: 3,
       seed: 0,
       out: 'r',
       dataDir: 'd',
       download: true,
-      sklearn: true,
+      sklearn: false,
       augment: 'online',
       quick: true,
       charts: false,
@@ -86,18 +90,64 @@ describe('parsePipelineArgs', () => {
       ['--augment', 'sometimes'],
       "--augment must be one of none, online, offline; got 'sometimes'.",
     ],
+    [['--workers', '0'], "--workers takes auto or a whole number of at least 1, got '0'."],
+    [['--workers', 'all'], "--workers takes auto or a whole number of at least 1, got 'all'."],
+    [['--pretrained', '--parts', 'cnn'], '--pretrained skips training, but --parts asks for cnn'],
+    [['--sklearn', '--no-sklearn'], '--sklearn and --no-sklearn contradict each other'],
     [
-      ['--knn-engine', 'gpu'],
-      "--knn-engine must be one of auto, pruned, brute, tfjs, js; got 'gpu'.",
+      ['--parts', 'svm'],
+      "--parts takes a comma-separated list of knn, pretrained, cnn; got 'svm' (unknown: svm).",
     ],
     [['--seed', '4294967296'], '--seed must fit in 32 bits, got 4294967296.'],
     [['--k', '2.5'], "--k must be a whole number, got '2.5'."],
-    [['--parts', ','], "--parts takes knn, cnn or knn,cnn; got ','."],
+    [['--parts', ','], "--parts takes a comma-separated list of knn, pretrained, cnn; got ','."],
     [['--out', ' '], '--out needs a folder path.'],
     [['--sklear'], "Unknown option '--sklear'. Did you mean --sklearn?"],
     [['--quick=yes'], "Option '--quick' does not take an argument"],
   ])('%j → %s', (args, message) => {
     expect(() => parsePipelineArgs(args)).toThrow(UsageError);
     expect(() => parsePipelineArgs(args)).toThrow(message);
+  });
+});
+
+describe('--pretrained, --parts, --workers', () => {
+  it('--pretrained alone evaluates the shipped models and KNN, and never trains', () => {
+    expect(parsePipelineArgs(['--pretrained']).parts).toEqual(['knn', 'pretrained']);
+    expect(parsePipelineArgs(['--pretrained', '--parts', 'knn']).parts).toEqual([
+      'knn',
+      'pretrained',
+    ]);
+    expect(parsePipelineArgs(['--parts', 'cnn,pretrained']).parts).toEqual(['pretrained', 'cnn']);
+    expect(parsePipelineArgs(['--workers', 'auto']).workers).toBe('auto');
+    expect(parsePipelineArgs(['--workers=1']).workers).toBe(1);
+    expect(parsePipelineArgs(['--sklearn']).sklearn).toBe(true);
+  });
+});
+
+describe('checkNames', () => {
+  const opts = parsePipelineArgs([]);
+  const known = {
+    presets: ['reference', 'cpu', 'tiny'],
+    backends: ['webgpu', 'wasm', 'cpu'],
+    backendAliases: ['@tensorflow/tfjs-backend-wasm'],
+    engines: ['auto', 'brute'],
+  };
+
+  it('accepts the names the packages list, in any case, and the backend aliases', () => {
+    expect(() => checkNames({ ...opts, preset: 'cpu', backend: 'WebGPU' }, known)).not.toThrow();
+    expect(() =>
+      checkNames({ ...opts, backend: '@tensorflow/tfjs-backend-wasm', knnEngine: 'brute' }, known),
+    ).not.toThrow();
+    // A list the caller did not load is not checked.
+    expect(() => checkNames({ ...opts, preset: 'accurate' }, {})).not.toThrow();
+  });
+
+  it.each([
+    [{ preset: 'accurate' }, "--preset must be one of reference, cpu, tiny; got 'accurate'."],
+    [{ backend: 'metal' }, "--backend must be one of webgpu, wasm, cpu; got 'metal'."],
+    [{ knnEngine: 'gpu' }, "--knn-engine must be one of auto, brute; got 'gpu'."],
+  ])('%j → %s', (bad, message) => {
+    expect(() => checkNames({ ...opts, ...bad }, known)).toThrow(UsageError);
+    expect(() => checkNames({ ...opts, ...bad }, known)).toThrow(message);
   });
 });

@@ -1,16 +1,13 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
 
-/** A bad command line: printed with a hint to run `--help`, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
-/** The parts of the pipeline. */
-export type Part = 'knn' | 'cnn';
+/** The parts of the pipeline: KNN, training the CNN, evaluating the shipped pretrained CNNs. */
+export type Part = 'knn' | 'cnn' | 'pretrained';
+
+/** Every part, in the order they run. */
+export const PARTS: readonly Part[] = ['knn', 'pretrained', 'cnn'];
 
 /** Everything the command line controls. `undefined` means "use the default for the backend/mode". */
 export interface PipelineOptions {
@@ -23,10 +20,13 @@ export interface PipelineOptions {
   k: number;
   knnEngine?: string;
   backend?: string;
+  /** Training worker threads: `'auto'` (every core) or a count; 1 trains on the main thread. */
+  workers: 'auto' | number;
   seed: number;
   out?: string;
   dataDir?: string;
   download: boolean;
+  /** Run scikit-learn's KNN too, where Python and scikit-learn exist (default true). */
   sklearn: boolean;
   /** `none`, `online` or `offline`; undefined: the preset's augmentation, or offline if it has none. */
   augment?: 'none' | 'online' | 'offline';
@@ -38,40 +38,48 @@ export interface PipelineOptions {
 export const HELP = `Usage: pnpm bench [-- options]
        (or, in examples/: pnpm run pipeline [options])
 
-Runs the Fashion-MNIST seed experiment: load data -> KNN (k=5) on the test set -> CNN training
-with augmentation and random erasing -> evaluation -> report (JSON, Markdown, SVG/PNG charts).
+Reproduces the reference experiment on Fashion-MNIST: load data -> KNN (k=5) on the test set,
+beside scikit-learn's -> the shipped pretrained CNNs on the test set -> CNN training with
+augmentation and random erasing -> evaluation -> report (JSON, Markdown, SVG/PNG charts).
 
 Options:
-  --parts <list>       Parts to run, comma-separated: knn,cnn (default: both)
+  --parts <list>       Parts to run, comma-separated: knn, pretrained, cnn (default: all three)
+  --pretrained         Evaluate the shipped pretrained CNNs and skip training (with KNN):
+                       the same as --parts knn,pretrained
   --quick              A first look in about 10 s: 2000/500-image subsets and the tiny CNN
-                       preset (CI runs this)
-  --preset <name>      CNN preset of @fmnist/vgg-small: seed (the seed network, 50 epochs, for
-                       a GPU), cpu (a smaller network for CPUs) or tiny (default: seed on a GPU
+                       preset (CI runs this); the report marks it as a subset run
+  --preset <name>      CNN preset of @fmnist/vgg-small, e.g. cpu (a smaller network for CPUs),
+                       tiny, or the reference experiment's network (for a GPU); the list is
+                       checked before any work (default: the reference network on a GPU
                        backend, cpu otherwise, tiny with --quick)
-  --augment <mode>     Augmentation + random erasing: offline (the seed's way: one augmented
-                       copy appended, epochs take twice as long), online (new transforms every
-                       epoch) or none (default: the preset's own, offline if it has none)
+  --augment <mode>     Augmentation + random erasing: offline (the reference experiment's way:
+                       one augmented copy appended, epochs take twice as long), online (new
+                       transforms every epoch) or none (default: the preset's own, offline if
+                       it has none)
   --epochs <n>         Training epochs (default: the preset's)
   --batch-size <n>     Training batch size (default: the preset's)
-  --train-size <n>     Use the first n training images (default: all 60000)
-  --test-size <n>      Use the first n test images (default: all 10000)
+  --workers <n|auto>   Training worker threads (default: auto, one per core; 1: no workers)
+  --train-size <n>     Use the first n training images (default: all 60000; a subset run)
+  --test-size <n>      Use the first n test images (default: all 10000; a subset run)
   --k <n>              Neighbours for KNN (default: 5)
-  --knn-engine <name>  @fmnist/knn search engine: auto, pruned, brute, tfjs or js (default: auto;
+  --knn-engine <name>  @fmnist/knn search engine, e.g. auto, pruned, brute (default: auto;
                        all give the same neighbours)
-  --backend <name>     tfjs backend: tfjs-node-gpu, tfjs-node, wasm or cpu (default: the first
-                       of these that is installed and starts)
+  --backend <name>     tfjs backend, e.g. tfjs-node, wasm, cpu, webgpu (default: the first of
+                       @fmnist/bench's candidates that is installed and starts)
   --seed <n>           Seed for every random choice (default: 42)
-  --sklearn            Also run scikit-learn's KNeighborsClassifier with /usr/bin/python3
-                       for the KNN vs scikit-learn table
-  --out <dir>          Results folder (default: ./results/<timestamp>)
+  --no-sklearn         Skip scikit-learn's KNeighborsClassifier (default: run it where
+                       Python with scikit-learn is found: FMNIST_PYTHON, /usr/bin/python3,
+                       python3)
+  --out <dir>          Results folder (default: ./results/<timestamp>); checked first
   --data-dir <dir>     Read the dataset from this folder only (default: FMNIST_DATA_DIR, the
                        cache ~/.cache/fmnist, then /usr/share/datasets/fashion-mnist)
   --download           Download the dataset (into --data-dir or the cache) when it is missing
   --no-charts          Skip the SVG/PNG charts
   -h, --help           Show this help
 
-Environment: FMNIST_DATA_DIR points at a folder holding the four .gz files; CI=1 turns the
-progress bars into plain lines.`;
+Environment: FMNIST_DATA_DIR points at a folder holding the four .gz files; FMNIST_PYTHON at a
+Python with scikit-learn; CI=1 turns the progress bars into plain lines; FMNIST_DEBUG=1 shows
+stack traces.`;
 
 const OPTION_NAMES = [
   'parts',
@@ -84,8 +92,11 @@ const OPTION_NAMES = [
   'k',
   'knn-engine',
   'backend',
+  'workers',
+  'pretrained',
   'seed',
   'sklearn',
+  'no-sklearn',
   'out',
   'data-dir',
   'download',
@@ -122,9 +133,6 @@ function closest(name: string, names: readonly string[]): string | undefined {
   return best;
 }
 
-/** The engines of `@fmnist/knn` (checked here so a typo fails before any work). */
-export const KNN_ENGINES = ['auto', 'pruned', 'brute', 'tfjs', 'js'] as const;
-
 function oneOf(
   flag: string,
   value: string | undefined,
@@ -132,7 +140,9 @@ function oneOf(
 ): string | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value)) {
-    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}; got '${value}'.`);
+    throw new UsageError({
+      message: `--${flag} must be one of ${allowed.join(', ')}; got '${value}'.`,
+    });
   }
   return value;
 }
@@ -140,13 +150,58 @@ function oneOf(
 function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) {
-    throw new UsageError(`--${flag} must be a whole number, got '${value}'.`);
+    throw new UsageError({ message: `--${flag} must be a whole number, got '${value}'.` });
   }
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${flag} must be at least ${min}, got ${value}.`);
+    throw new UsageError({ message: `--${flag} must be at least ${min}, got ${value}.` });
   }
   return n;
+}
+
+function positiveIntOrAuto(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError({
+      message: `--workers takes auto or a whole number of at least 1, got '${text}'.`,
+    });
+  }
+  return Number(text);
+}
+
+/** The names a run may use, from the packages that define them (see {@link checkNames}). */
+export interface KnownNames {
+  /** `@fmnist/vgg-small`'s `PRESETS` keys. */
+  presets?: readonly string[];
+  /** `@fmnist/bench`'s backend candidates' names (listed in the message). */
+  backends?: readonly string[];
+  /** Other names `--backend` accepts: the candidates' tfjs backend and package names. */
+  backendAliases?: readonly string[];
+  /** `@fmnist/knn`'s engine names. */
+  engines?: readonly string[];
+}
+
+/**
+ * Checks the names given on the command line against the lists the packages define (so a new preset,
+ * backend or engine needs no change here); throws {@link UsageError} listing the known ones.
+ */
+export function checkNames(opts: PipelineOptions, known: KnownNames): void {
+  const check = (
+    flag: string,
+    value: string | undefined,
+    list: readonly string[] | undefined,
+    aliases: readonly string[] = [],
+  ) => {
+    if (value === undefined || list === undefined) return;
+    const v = value.toLowerCase();
+    if (![...list, ...aliases].some((name) => name.toLowerCase() === v)) {
+      throw new UsageError({
+        message: `--${flag} must be one of ${list.join(', ')}; got '${value}'.`,
+      });
+    }
+  };
+  check('preset', opts.preset, known.presets);
+  check('backend', opts.backend, known.backends, known.backendAliases);
+  check('knn-engine', opts.knnEngine, known.engines);
 }
 
 /**
@@ -174,8 +229,11 @@ export function parsePipelineArgs(argv: readonly string[]): PipelineOptions {
         k: { type: 'string' },
         'knn-engine': { type: 'string' },
         backend: { type: 'string' },
+        workers: { type: 'string' },
+        pretrained: { type: 'boolean', default: false },
         seed: { type: 'string' },
         sklearn: { type: 'boolean', default: false },
+        'no-sklearn': { type: 'boolean', default: false },
         out: { type: 'string' },
         'data-dir': { type: 'string' },
         download: { type: 'boolean', default: false },
@@ -190,30 +248,53 @@ export function parsePipelineArgs(argv: readonly string[]): PipelineOptions {
     msg = msg.split('\n').slice(0, 2).join(' ');
     const unknown = /Unknown option '--?([^']+)'/.exec(msg)?.[1];
     const guess = unknown && closest(unknown, OPTION_NAMES);
-    throw new UsageError(guess ? `${msg} Did you mean --${guess}?` : msg);
+    throw new UsageError({ message: guess ? `${msg} Did you mean --${guess}?` : msg });
   }
   if (positionals.length > 0) {
-    throw new UsageError(`Unexpected argument '${positionals[0]}'; options start with --.`);
+    throw new UsageError({
+      message: `Unexpected argument '${positionals[0]}'; options start with --.`,
+    });
   }
-  let parts: Part[] = ['knn', 'cnn'];
+  let parts: Part[] = [...PARTS];
   if (values.parts !== undefined) {
     const list = String(values.parts)
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean);
-    const bad = list.filter((p) => p !== 'knn' && p !== 'cnn');
+    const bad = list.filter((p) => !PARTS.includes(p as Part));
     if (list.length === 0 || bad.length > 0) {
-      throw new UsageError(
-        `--parts takes knn, cnn or knn,cnn; got '${values.parts}'${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}.`,
-      );
+      throw new UsageError({
+        message: `--parts takes a comma-separated list of ${PARTS.join(', ')}; got '${values.parts}'${bad.length ? ` (unknown: ${bad.join(', ')})` : ''}.`,
+      });
     }
-    parts = (['knn', 'cnn'] as const).filter((p) => list.includes(p));
+    parts = PARTS.filter((p) => list.includes(p));
   }
+  if (values.pretrained) {
+    if (values.parts !== undefined && parts.includes('cnn')) {
+      throw new UsageError({
+        message: '--pretrained skips training, but --parts asks for cnn; drop one of them.',
+      });
+    }
+    const asked = values.parts === undefined ? ['knn'] : parts;
+    parts = PARTS.filter((p) => p === 'pretrained' || asked.includes(p));
+  }
+  if (values.sklearn && values['no-sklearn']) {
+    throw new UsageError({
+      message: '--sklearn and --no-sklearn contradict each other; drop one.',
+    });
+  }
+  const workersText = values.workers === undefined ? undefined : String(values.workers).trim();
+  const workers: 'auto' | number =
+    workersText === undefined || workersText === 'auto' ? 'auto' : positiveIntOrAuto(workersText);
   const str = (v: unknown) => (v === undefined ? undefined : String(v));
   const seed = positiveInt('seed', str(values.seed), 0) ?? 42;
-  if (seed > 0xffffffff) throw new UsageError(`--seed must fit in 32 bits, got ${seed}.`);
+  if (seed > 0xffffffff) {
+    throw new UsageError({ message: `--seed must fit in 32 bits, got ${seed}.` });
+  }
   const out = str(values.out);
-  if (out !== undefined && out.trim() === '') throw new UsageError('--out needs a folder path.');
+  if (out !== undefined && out.trim() === '') {
+    throw new UsageError({ message: '--out needs a folder path.' });
+  }
   return {
     parts,
     epochs: positiveInt('epochs', str(values.epochs)),
@@ -222,13 +303,14 @@ export function parsePipelineArgs(argv: readonly string[]): PipelineOptions {
     trainSize: positiveInt('train-size', str(values['train-size'])),
     testSize: positiveInt('test-size', str(values['test-size'])),
     k: positiveInt('k', str(values.k)) ?? 5,
-    knnEngine: oneOf('knn-engine', str(values['knn-engine']), KNN_ENGINES),
+    knnEngine: str(values['knn-engine']),
     backend: str(values.backend),
+    workers,
     seed,
     out,
     dataDir: str(values['data-dir']),
     download: !!values.download,
-    sklearn: !!values.sklearn,
+    sklearn: !values['no-sklearn'],
     augment: oneOf('augment', str(values.augment), ['none', 'online', 'offline']) as
       | PipelineOptions['augment']
       | undefined,

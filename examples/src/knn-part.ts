@@ -26,7 +26,7 @@ export interface KnnPartResult {
 }
 
 /**
- * Fits KNN (Euclidean, uniform weights, like the seed's scikit-learn call) on `train` and predicts
+ * Fits KNN (Euclidean, uniform weights, like the reference experiment's scikit-learn call) on `train` and predicts
  * every image of `test`, with a progress bar.
  */
 export async function runKnn(
@@ -45,20 +45,28 @@ export async function runKnn(
       },
       { tf: options.tf },
     );
-    return await predictAndReport(knn, fit.wallMs, train, test, d, options);
+    return await predictAndReport({ knn, fitMs: fit.wallMs, train, test, d, options });
   } finally {
     knn.dispose();
   }
 }
 
-async function predictAndReport(
-  knn: KNeighborsClassifier,
-  fitMs: number,
-  train: Split,
-  test: Split,
-  d: number,
-  options: KnnPartOptions,
-): Promise<KnnPartResult> {
+async function predictAndReport({
+  knn,
+  fitMs,
+  train,
+  test,
+  d,
+  options,
+}: {
+  knn: KNeighborsClassifier;
+  fitMs: number;
+  train: Split;
+  test: Split;
+  /** Pixels per image. */
+  d: number;
+  options: KnnPartOptions;
+}): Promise<KnnPartResult> {
   const bar = createProgress({ total: test.count, label: `KNN k=${options.k}` });
   let predicted: { result: Int32Array; wallMs: number; memory: MemoryStats };
   try {

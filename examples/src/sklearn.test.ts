@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runSklearnKnn, SYSTEM_PYTHON } from './sklearn.js';
+import { pythonCandidates, runSklearnKnn, SYSTEM_PYTHON } from './sklearn.js';
 
 /** A small problem with distinct distances: 2-pixel images in three well-separated clusters. */
 function toy() {
@@ -34,25 +34,72 @@ function hasSklearn(): boolean {
   }
 }
 
+describe('pythonCandidates', () => {
+  it("tries FMNIST_PYTHON, then Debian's Python, then python3 on PATH", () => {
+    expect(pythonCandidates({})).toEqual([SYSTEM_PYTHON, 'python3']);
+    expect(pythonCandidates({ FMNIST_PYTHON: '/opt/py/bin/python' })).toEqual([
+      '/opt/py/bin/python',
+      SYSTEM_PYTHON,
+      'python3',
+    ]);
+    expect(pythonCandidates({ FMNIST_PYTHON: SYSTEM_PYTHON })).toEqual([SYSTEM_PYTHON, 'python3']);
+  });
+});
+
 describe('runSklearnKnn', () => {
-  it('says why it skipped when Python is missing or has no scikit-learn', async () => {
+  it('says why it skipped when no Python has scikit-learn', async () => {
     const { train, test } = toy();
-    const missing = await runSklearnKnn(train, test, 3, '/nonexistent/python3');
+    const missing = await runSklearnKnn({ train, test, k: 3, pythons: ['/nonexistent/python3'] });
     expect(missing.run).toMatchObject({ status: 'skipped', trainSize: 60, testSize: 15 });
     expect(missing.run.reason).toContain('/nonexistent/python3 not found');
+    expect(missing.run.reason).toContain('apt-get install python3-sklearn, or set FMNIST_PYTHON');
     expect(missing.predictions).toBeUndefined();
-    const noSklearn = await runSklearnKnn(train, test, 3, '/bin/false');
-    expect(noSklearn.run.status).toBe('skipped');
-    expect(noSklearn.run.reason).toContain('cannot import sklearn');
+    // /bin/false exits 1 at once: a failure, not a missing module.
+    const failing = await runSklearnKnn({ train, test, k: 3, pythons: ['/bin/false'] });
+    expect(failing.run.status).toBe('failed');
+    expect(failing.run.reason).toContain('/bin/false');
   });
+
+  it.runIf(existsSync(SYSTEM_PYTHON))(
+    'goes on to the next Python when one has no scikit-learn',
+    async () => {
+      const { train, test } = toy();
+      // A real Python without scikit-learn: Debian's, started without `site` (no dist-packages).
+      const { mkdtemp, writeFile, chmod, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const dir = await mkdtemp(join(tmpdir(), 'fake-python-'));
+      try {
+        const fake = join(dir, 'python-without-sklearn');
+        await writeFile(fake, `#!/bin/sh\nexec ${SYSTEM_PYTHON} -I -S "$@"\n`);
+        await chmod(fake, 0o755);
+        const r = await runSklearnKnn({ train, test, k: 3, pythons: [fake, '/nonexistent/py'] });
+        expect(r.run.status).toBe('skipped');
+        expect(r.run.reason).toContain(`${fake} has no scikit-learn`);
+        expect(r.run.reason).toContain('/nonexistent/py not found');
+        if (hasSklearn()) {
+          const next = await runSklearnKnn({ train, test, k: 3, pythons: [fake, SYSTEM_PYTHON] });
+          expect(next.run.status).toBe('ran');
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   // Debian's python3-sklearn is part of this project's set-up; where it is absent this case is skipped.
   it.runIf(hasSklearn())('runs KNeighborsClassifier on the same pixels', async () => {
     const { train, test } = toy();
-    const { run, predictions } = await runSklearnKnn(train, test, 3);
+    const { run, predictions } = await runSklearnKnn({
+      train,
+      test,
+      k: 3,
+      pythons: [SYSTEM_PYTHON],
+    });
     expect(run.status).toBe('ran');
     expect(run.version).toMatch(/^\d+\.\d+/);
     expect(run.params).toMatchObject({ n_neighbors: 3, algorithm: 'brute' });
+    expect(String(run.params.python)).toContain('python');
     expect(predictions).toHaveLength(15);
     // The clusters are far apart: every test image gets its own cluster's label.
     expect(Array.from(predictions!)).toEqual(Array.from(test.labels));

@@ -129,11 +129,11 @@ async function readPage(page: Page): Promise<Shown> {
   });
 }
 
-async function waitReady(page: Page, check: string) {
+async function waitReady(page: Page, check: string, timeout = 60_000) {
   await page.waitForFunction(
     `window.__fmnist && (window.__fmnist.status === 'error' || (window.__fmnist.status === 'ready' && ${check}))`,
     undefined,
-    { timeout: 60_000 },
+    { timeout },
   );
   const { status, error } = await page.evaluate(() => window.__fmnist);
   expect(error, 'the page reported an error').toBeUndefined();
@@ -195,8 +195,12 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
   });
 
   /** Opens the page (`query`: e.g. `?backend=wasm`) and waits for its first results. */
-  async function openPage(query: string): Promise<Page> {
-    const p = await context.newPage();
+  async function openPage(
+    query: string,
+    ctx: BrowserContext = context,
+    timeout = 60_000,
+  ): Promise<Page> {
+    const p = await ctx.newPage();
     p.on('pageerror', (e) => pageErrors.push(String(e)));
     p.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
@@ -205,7 +209,7 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
       if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${r.url()}`);
     });
     await p.goto(`${url}${query}`);
-    await waitReady(p, 'window.__fmnist.runId >= 1');
+    await waitReady(p, 'window.__fmnist.runId >= 1', timeout);
     return p;
   }
 
@@ -339,4 +343,42 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
     await wasmPage.close();
     timings.wasmPageS = (performance.now() - t) / 1000;
   }, 120_000);
+
+  it('gives the same answers on WebGPU (?backend=webgpu, SwiftShader)', async () => {
+    const t = performance.now();
+    // A browser of its own: WebGPU needs the GPU process that the first one disables, and Vulkan
+    // pointed at SwiftShader (Chromium's CPU Vulkan driver) on a machine without a GPU.
+    const gpuContext = await chromium.launchPersistentContext(join(work, 'profile-webgpu'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--enable-unsafe-webgpu',
+        '--enable-features=Vulkan',
+        '--use-webgpu-adapter=swiftshader',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+    });
+    try {
+      // SwiftShader compiles every shader on the CPU: the first results take longer than on WebGL.
+      const gpuPage = await openPage('?backend=webgpu', gpuContext, 240_000);
+      const shown = await readPage(gpuPage);
+      expect(shown.state.backend).toBe('webgpu');
+      expect(shown.state.adapter).toBe('google swiftshader');
+      expect(shown.state.knnEngine).toBe('tfjs');
+      await checkAgainstNode(shown, { count: 48, seed: 42, p: 0.5 });
+      await checkBaseline(shown.state);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await gpuContext.close();
+    }
+    timings.webgpuPageS = (performance.now() - t) / 1000;
+  }, 300_000);
 });

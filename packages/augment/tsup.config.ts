@@ -1,13 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/tfjs.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  treeshake: true,
-  // Share one copy of the core between the two entry points in CJS too (same error classes).
-  splitting: true,
-});
+// Two entries share one chunk in both formats (the base's splitting): one copy of the core.
+export default packageConfig({ entry: ['src/index.ts', 'src/tfjs.ts'] });

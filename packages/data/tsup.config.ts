@@ -1,14 +1,5 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/tfjs.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  treeshake: true,
-  // Shared code (the error classes above all) goes to one chunk in both formats, so that
-  // `instanceof` agrees between `@fmnist/data` and `@fmnist/data/tfjs` under `require` too.
-  splitting: true,
-});
+// Two entries share one chunk in both formats (the base's splitting), so `instanceof` agrees
+// between `@fmnist/data` and `@fmnist/data/tfjs` under `require` too.
+export default packageConfig({ entry: ['src/index.ts', 'src/tfjs.ts'] });

@@ -1,14 +1,9 @@
-import { defineConfig } from 'tsup';
+import { packageConfig } from '../../tsup.base';
 
-export default defineConfig({
-  // index: everything (Node); browser: the part with no Node module (inference, loading over HTTP).
-  entry: ['src/index.ts', 'src/browser.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  treeshake: true,
+// index: everything (Node); browser: the part with no Node module (inference, loading over HTTP);
+// parallel/worker: the training worker's script (started by the data-parallel trainer, not imported).
+export default packageConfig({
+  entry: ['src/index.ts', 'src/browser.ts', 'src/parallel/worker.ts'],
   // CJS: import.meta.url from __filename (the pretrained weights' URL). ESM needs no shim.
   shims: true,
   esbuildOptions(options, { format }) {
@@ -16,7 +11,4 @@ export default defineConfig({
     // browser entry shares: leave it out; pretrained.ts falls back to import.meta.url there.
     if (format === 'esm') options.inject = options.inject?.filter((f) => !/esm_shims/.test(f));
   },
-  // One shared chunk in both formats, so the classes (errors above all) are the same objects
-  // whichever entry point is loaded.
-  splitting: true,
 });

@@ -17,6 +17,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import '@tensorflow/tfjs-backend-webgl';
+// Registers the `webgpu` backend only where the browser has `navigator.gpu` (used with ?backend=webgpu).
+import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import sampleUrl from '../data/fmnist-sample.bin?url';
@@ -28,6 +30,8 @@ export interface DemoState {
   status: 'loading' | 'ready' | 'error';
   error?: string;
   backend?: string;
+  /** On webgpu: the adapter's vendor and architecture, e.g. `google swiftshader`. */
+  adapter?: string;
   knnEngine?: string;
   /** Increments after each finished computation (images drawn, both models' predictions shown). */
   runId: number;
@@ -89,7 +93,10 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
 
-/** WebGL where the browser has it, wasm otherwise (`?backend=wasm|webgl` forces one). */
+/**
+ * WebGL where the browser has it, wasm otherwise; `?backend=webgl|wasm|webgpu` forces one (WebGPU is
+ * not the default: its first run compiles every shader, slower than WebGL on this small page).
+ */
 async function pickBackend(): Promise<string> {
   const forced = new URLSearchParams(location.search).get('backend');
   const order = forced ? [forced] : ['webgl', 'wasm'];
@@ -383,7 +390,7 @@ function renderSummary(info: PretrainedInfo, trainCount: number) {
     ),
     stat(
       'Backend',
-      state.backend ?? '?',
+      state.adapter ? `${state.backend} (${state.adapter})` : (state.backend ?? '?'),
       `KNN engine ${state.knnEngine ?? '?'} · KNN ${knnMs.toFixed(0)} ms · CNN ${cnnMs.toFixed(0)} ms`,
     ),
   );
@@ -401,6 +408,11 @@ async function main() {
     pickBackend(),
   ]);
   state.backend = backend;
+  if (backend === 'webgpu') {
+    const info = (tf.backend() as { adapterInfo?: { vendor?: string; architecture?: string } })
+      .adapterInfo;
+    state.adapter = `${info?.vendor ?? '?'} ${info?.architecture ?? '?'}`;
+  }
   const { model, info } = await loadPretrainedFrom();
   const knn = new KNeighborsClassifier({ k: 5 }).fit(
     { data: toUnit(sample.train.images), shape: [sample.train.count, PIXELS] },

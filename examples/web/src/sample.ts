@@ -8,10 +8,10 @@
  * training pixels, training labels.
  */
 
-export const SAMPLE_MAGIC = 'FMNSMPL1';
+const SAMPLE_MAGIC = 'FMNSMPL1';
 
 /** One split of the sample. */
-export interface SampleSplit {
+interface SampleSplit {
   /** count × 784 pixels, 0..255, row-major 28×28. */
   images: Uint8Array;
   /** count labels, 0..9. */

@@ -10,7 +10,10 @@ import { parseArgs } from 'node:util';
 import { loadFashionMnist } from '@fmnist/data';
 import { createAugmenter, createRandomEraser, createRng } from '../src/index.js';
 
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  // `pnpm bench -- --runs 9` passes the `--` through.
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     runs: { type: 'string', default: '7' },
     images: { type: 'string', default: '20000' },

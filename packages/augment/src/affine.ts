@@ -1,5 +1,5 @@
-import { ParameterRangeError } from './errors.js';
-import { checkImage, finite, type ImageShape } from './validate.js';
+import { InvalidArgumentError } from './errors.js';
+import { checkImage, finite, type ImageArray, type ImageShape } from './validate.js';
 
 /**
  * How points that map outside the input are filled, as in Keras' `fill_mode` (passed unchanged to
@@ -14,7 +14,7 @@ import { checkImage, finite, type ImageShape } from './validate.js';
 export type FillMode = 'nearest' | 'constant' | 'reflect' | 'wrap';
 
 /** @internal Numeric codes of the fill modes. */
-export const FILL_CODES: Readonly<Record<FillMode, number>> = {
+const FILL_CODES: Readonly<Record<FillMode, number>> = {
   nearest: 0,
   constant: 1,
   reflect: 2,
@@ -25,11 +25,11 @@ export const FILL_CODES: Readonly<Record<FillMode, number>> = {
 export function fillCode(mode: unknown): number {
   const code = typeof mode === 'string' ? FILL_CODES[mode as FillMode] : undefined;
   if (code === undefined || !Object.hasOwn(FILL_CODES, mode as string)) {
-    throw new ParameterRangeError(
-      'fillMode',
-      mode,
-      "one of 'nearest', 'constant', 'reflect', 'wrap'",
-    );
+    throw new InvalidArgumentError({
+      parameter: 'fillMode',
+      value: mode,
+      expected: "one of 'nearest', 'constant', 'reflect', 'wrap'",
+    });
   }
   return code;
 }
@@ -229,7 +229,7 @@ function wrapCoord(v: number, len: number): number {
  * scipy's by far less than ε (a few 1e-13 on 28×28) and so cannot leave the image.
  */
 function kernel1(
-  src: Float32Array,
+  src: ImageArray,
   so: number,
   dst: Float32Array,
   dOff: number,
@@ -334,7 +334,7 @@ function kernel1(
 
 /** Generic kernel for any channel count (the mode is tested per pixel; C = 1 uses the above). */
 function kernelN(
-  src: Float32Array,
+  src: ImageArray,
   so: number,
   dst: Float32Array,
   dOff: number,
@@ -395,7 +395,7 @@ function kernelN(
 }
 
 /** @internal True for exactly `[1, 0, 0, 0, 1, 0]`. */
-export function isIdentity(m: Float64Array): boolean {
+function isIdentity(m: Float64Array): boolean {
   return m[0] === 1 && m[1] === 0 && m[2] === 0 && m[3] === 0 && m[4] === 1 && m[5] === 0;
 }
 
@@ -404,7 +404,7 @@ export function isIdentity(m: Float64Array): boolean {
  * The identity without flip is a plain copy (Keras skips scipy entirely then).
  */
 export function warpInto(
-  src: Float32Array,
+  src: ImageArray,
   so: number,
   dst: Float32Array,
   dOff: number,
@@ -426,26 +426,31 @@ export function warpInto(
 }
 
 /**
- * Warp one H×W×C float32 image by a given inverse map, with bilinear interpolation and scipy's
- * boundary handling (`scipy.ndimage.affine_transform(channel, m[:2,:2], m[:,2], order=1,
- * mode=fillMode, cval=cval)` on each channel).
+ * Warp one H×W×C image (float32 or bytes; the result is float32) by a given inverse map, with
+ * bilinear interpolation and scipy's boundary handling
+ * (`scipy.ndimage.affine_transform(channel, m[:2,:2], m[:,2], order=1, mode=fillMode, cval=cval)`
+ * on each channel).
  *
  * @param src - The image, row-major HWC.
  * @param shape - `[height, width, channels]`.
  * @param matrix - The inverse map from {@link affineMatrix} (or your own).
  * @returns `options.out` or a new array.
- * @throws {@link ShapeMismatchError}, {@link InvalidShapeError}, {@link ParameterRangeError},
+ * @throws {@link ShapeMismatchError}, {@link InvalidShapeError}, {@link InvalidArgumentError},
  *   {@link NonFiniteParameterError}.
  */
 export function warpAffine(
-  src: Float32Array,
+  src: ImageArray,
   shape: ImageShape,
   matrix: ArrayLike<number>,
   options: WarpOptions = {},
 ): Float32Array {
   checkImage(src, shape);
   if (matrix.length !== 6) {
-    throw new ParameterRangeError('matrix', `length ${matrix.length}`, 'six numbers (a 2×3 map)');
+    throw new InvalidArgumentError({
+      parameter: 'matrix',
+      value: `length ${matrix.length}`,
+      expected: 'six numbers (a 2×3 map)',
+    });
   }
   const m = Float64Array.from(matrix);
   for (let i = 0; i < 6; i++) finite(`matrix[${i}]`, m[i]);
@@ -454,11 +459,11 @@ export function warpAffine(
   const out = options.out ?? new Float32Array(src.length);
   checkImage(out, shape, 'out');
   if (out === src) {
-    throw new ParameterRangeError(
-      'out',
-      'the source array',
-      'a different array (warps cannot run in place)',
-    );
+    throw new InvalidArgumentError({
+      parameter: 'out',
+      value: 'the source array',
+      expected: 'a different array (warps cannot run in place)',
+    });
   }
   warpInto(
     src,
@@ -487,7 +492,7 @@ export function warpAffine(
  * ```
  */
 export function applyAffine(
-  src: Float32Array,
+  src: ImageArray,
   shape: ImageShape,
   params: AffineParams,
   options: WarpOptions = {},

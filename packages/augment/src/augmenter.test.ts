@@ -4,10 +4,10 @@ import { createAugmenter } from './augmenter.js';
 import { createRandomEraser } from './erasing.js';
 import {
   EmptyBatchError,
+  InvalidArgumentError,
   InvalidShapeError,
   InvertedRangeError,
   NonFiniteParameterError,
-  ParameterRangeError,
   ShapeMismatchError,
 } from './errors.js';
 import { randomAffineParams } from './random-affine.js';
@@ -72,7 +72,7 @@ describe('randomAffineParams (Keras get_random_transform semantics)', () => {
   it('rejects bad options with typed errors', () => {
     const rng = createRng(1);
     expect(() => randomAffineParams({ rotationRange: -1 }, rng, 28, 28)).toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
     expect(() => randomAffineParams({ rotationRange: Number.NaN }, rng, 28, 28)).toThrow(
       NonFiniteParameterError,
@@ -81,10 +81,10 @@ describe('randomAffineParams (Keras get_random_transform semantics)', () => {
       InvertedRangeError,
     );
     expect(() => randomAffineParams({ widthShiftRange: [] }, rng, 28, 28)).toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
     expect(() => randomAffineParams({ fillMode: 'grid-wrap' as 'wrap' }, rng, 28, 28)).toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
   });
 });
@@ -153,7 +153,7 @@ describe('createAugmenter', () => {
     const returning = createAugmenter({ preprocessingFunction: (img) => img.map((v) => -v) });
     expect(returning.augment(x, [28, 28, 1], createRng(1))).toEqual(x.map((v) => -v));
     const wrong = createAugmenter({ preprocessingFunction: () => new Float32Array(3) });
-    expect(() => wrong.augment(x, [28, 28, 1], createRng(1))).toThrow(ParameterRangeError);
+    expect(() => wrong.augment(x, [28, 28, 1], createRng(1))).toThrow(InvalidArgumentError);
   });
 
   it('writes into `out` and never into the input', () => {
@@ -164,7 +164,7 @@ describe('createAugmenter', () => {
     expect(aug.augment(x, [28, 28, 1], createRng(1), { out })).toBe(out);
     expect(x).toEqual(copy);
     expect(() => aug.augment(x, [28, 28, 1], createRng(1), { out: x })).toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
     expect(() => aug.augment(x, [28, 28, 1], createRng(1), { out: new Float32Array(5) })).toThrow(
       ShapeMismatchError,
@@ -189,7 +189,31 @@ describe('createAugmenter', () => {
       InvalidShapeError,
     );
     expect(() => createAugmenter({ preprocessingFunction: 3 as never })).toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
+  });
+});
+
+describe('from a user side', () => {
+  const opts = { rotationRange: 15, widthShiftRange: 0.1, zoomRange: 0.1, horizontalFlip: true };
+  const img = Float32Array.from({ length: 28 * 28 }, (_, i) => (i * 37) % 256);
+
+  it('augment and augmentBatch take no rng: the augmenter’s own, seeded with 0', () => {
+    const a = createAugmenter(opts);
+    const first = a.augment(img, [28, 28, 1]);
+    expect(createAugmenter(opts).augment(img, [28, 28, 1])).toEqual(first);
+    expect(createAugmenter(opts).augment(img, [28, 28, 1], createRng(0))).toEqual(first);
+    expect(a.augment(img, [28, 28, 1])).not.toEqual(first);
+    const batch = createAugmenter(opts).augmentBatch(img, [1, 28, 28, 1]);
+    expect(batch).toEqual(first);
+  });
+
+  it('takes Uint8Array and Uint8ClampedArray images and returns float32', () => {
+    const a = createAugmenter(opts).augment(img, [28, 28, 1], createRng(2));
+    for (const bytes of [Uint8Array.from(img), Uint8ClampedArray.from(img)]) {
+      const b = createAugmenter(opts).augment(bytes, [28, 28, 1], createRng(2));
+      expect(b).toBeInstanceOf(Float32Array);
+      expect(b).toEqual(a);
+    }
   });
 });

@@ -5,15 +5,21 @@ import {
   isRandomEraser,
   type NormalizedErasing,
 } from './erasing.js';
-import { ParameterRangeError, ShapeMismatchError } from './errors.js';
+import { InvalidArgumentError, ShapeMismatchError } from './errors.js';
 import {
   type AffineOptions,
   drawAffine,
   type NormalizedAffine,
   normalizeAffine,
 } from './random-affine.js';
-import type { Rng } from './rng.js';
-import { type BatchShape, checkBatch, checkImage, type ImageShape } from './validate.js';
+import { createRng, type Rng } from './rng.js';
+import {
+  type BatchShape,
+  checkBatch,
+  checkImage,
+  type ImageArray,
+  type ImageShape,
+} from './validate.js';
 
 /**
  * A function run on each image after the affine transform, as Keras' `preprocessing_function`.
@@ -27,7 +33,7 @@ export type PreprocessingFunction = (
 
 /** What a preprocessing function returns: a new image, or nothing after editing in place. */
 // biome-ignore lint/suspicious/noConfusingVoidType: functions that edit in place return nothing
-export type PreprocessingResult = Float32Array | void;
+type PreprocessingResult = Float32Array | void;
 
 /** Options of {@link createAugmenter}: Keras' random-transform options plus the preprocessing function. */
 export interface AugmenterOptions extends AffineOptions {
@@ -50,21 +56,20 @@ export interface Augmenter {
   readonly options: Readonly<AugmenterOptions>;
   /** Draw one set of transform parameters (advances `rng`). */
   randomParams(rng: Rng, height: number, width: number): Required<AffineParams>;
-  /** Augment one H×W×C image. */
-  augment(
-    image: Float32Array,
-    shape: ImageShape,
-    rng: Rng,
-    call?: AugmentCallOptions,
-  ): Float32Array;
+  /**
+   * Augment one H×W×C image (`Float32Array`, `Uint8Array` or `Uint8ClampedArray`); the result is
+   * float32. Without `rng`, draws from the augmenter's own generator, seeded with 0 when the
+   * augmenter is created.
+   */
+  augment(image: ImageArray, shape: ImageShape, rng?: Rng, call?: AugmentCallOptions): Float32Array;
   /**
    * Augment a batch, image by image in order (each image draws its transform, then runs the
-   * preprocessing function, from `rng`).
+   * preprocessing function, from `rng`; without one, from the augmenter's own seeded generator).
    */
   augmentBatch(
-    images: Float32Array,
+    images: ImageArray,
     shape: BatchShape,
-    rng: Rng,
+    rng?: Rng,
     call?: AugmentCallOptions,
   ): Float32Array;
 }
@@ -77,12 +82,17 @@ class AugmenterImpl implements Augmenter {
   private readonly matrix = new Float64Array(6);
   private feasibleH = -1;
   private feasibleW = -1;
+  private own: Rng | undefined;
 
   constructor(readonly options: Readonly<AugmenterOptions>) {
     this.affine = normalizeAffine(options);
     const pre = options.preprocessingFunction;
     if (pre !== undefined && typeof pre !== 'function') {
-      throw new ParameterRangeError('preprocessingFunction', pre, 'a function');
+      throw new InvalidArgumentError({
+        parameter: 'preprocessingFunction',
+        value: pre,
+        expected: 'a function',
+      });
     }
     this.eraser = isRandomEraser(pre) ? pre.normalized : null;
     this.fn = pre && !this.eraser ? (pre as PreprocessingFunction) : null;
@@ -92,10 +102,16 @@ class AugmenterImpl implements Augmenter {
     return drawAffine(this.affine, rng, height, width, {}) as Required<AffineParams>;
   }
 
+  /** The generator used when a call passes none: seeded with 0, made on first use. */
+  private defaultRng(): Rng {
+    this.own ??= createRng(0);
+    return this.own;
+  }
+
   augment(
-    image: Float32Array,
+    image: ImageArray,
     shape: ImageShape,
-    rng: Rng,
+    rng: Rng = this.defaultRng(),
     call: AugmentCallOptions = {},
   ): Float32Array {
     checkImage(image, shape);
@@ -105,9 +121,9 @@ class AugmenterImpl implements Augmenter {
   }
 
   augmentBatch(
-    images: Float32Array,
+    images: ImageArray,
     shape: BatchShape,
-    rng: Rng,
+    rng: Rng = this.defaultRng(),
     call: AugmentCallOptions = {},
   ): Float32Array {
     checkBatch(images, shape);
@@ -117,25 +133,26 @@ class AugmenterImpl implements Augmenter {
   }
 
   private output(
-    src: Float32Array,
+    src: ImageArray,
     out: Float32Array | undefined,
     shape: readonly number[],
   ): Float32Array {
     if (out === undefined) return new Float32Array(src.length);
     if (out === src) {
-      throw new ParameterRangeError(
-        'out',
-        'the input array',
-        'a different array (warps cannot run in place)',
-      );
+      throw new InvalidArgumentError({
+        parameter: 'out',
+        value: 'the input array',
+        expected: 'a different array (warps cannot run in place)',
+      });
     }
-    if (out.length !== src.length) throw new ShapeMismatchError('out', shape, out.length);
+    if (out.length !== src.length)
+      throw new ShapeMismatchError({ what: 'out', shape, actualLength: out.length });
     return out;
   }
 
   /** The hot loop: per image, draw → matrix → warp → erase; no allocation with an eraser. */
   private run(
-    src: Float32Array,
+    src: ImageArray,
     dst: Float32Array,
     n: number,
     h: number,
@@ -164,11 +181,11 @@ class AugmenterImpl implements Augmenter {
         const r = this.fn(view, [h, w, c], rng);
         if (r && r !== view) {
           if (r.length !== size) {
-            throw new ParameterRangeError(
-              'preprocessingFunction',
-              `a result of length ${r.length}`,
-              `an array of length ${size} (or nothing, after editing in place)`,
-            );
+            throw new InvalidArgumentError({
+              parameter: 'preprocessingFunction',
+              value: `a result of length ${r.length}`,
+              expected: `an array of length ${size} (or nothing, after editing in place)`,
+            });
           }
           dst.set(r, off);
         }

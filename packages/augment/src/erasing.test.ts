@@ -9,11 +9,12 @@ import {
   randomErasing,
 } from './erasing.js';
 import {
+  ConflictingOptionsError,
   EraserExhaustedError,
   EraserImpossibleError,
+  InvalidArgumentError,
   InvertedRangeError,
   NonFiniteParameterError,
-  ParameterRangeError,
   ShapeMismatchError,
 } from './errors.js';
 import { createRng } from './rng.js';
@@ -231,16 +232,16 @@ describe('errors', () => {
   const x = new Float32Array(784);
   const bad = (o: ErasingOptions) => () => createRandomEraser(o);
   it('rejects invalid parameters with typed errors', () => {
-    expect(bad({ p: 1.5 })).toThrow(ParameterRangeError);
-    expect(bad({ p: -0.1 })).toThrow(ParameterRangeError);
+    expect(bad({ p: 1.5 })).toThrow(InvalidArgumentError);
+    expect(bad({ p: -0.1 })).toThrow(InvalidArgumentError);
     expect(bad({ p: Number.NaN })).toThrow(NonFiniteParameterError);
     expect(bad({ sl: 0.5, sh: 0.1 })).toThrow(InvertedRangeError);
-    expect(bad({ r1: 0 })).toThrow(ParameterRangeError);
-    expect(bad({ r1: -1 })).toThrow(ParameterRangeError);
+    expect(bad({ r1: 0 })).toThrow(InvalidArgumentError);
+    expect(bad({ r1: -1 })).toThrow(InvalidArgumentError);
     expect(bad({ r1: 3, r2: 1 })).toThrow(InvertedRangeError);
     expect(bad({ vl: 10, vh: 1 })).toThrow(InvertedRangeError);
     expect(bad({ vh: Number.POSITIVE_INFINITY })).toThrow(NonFiniteParameterError);
-    expect(bad({ maxAttempts: 0 })).toThrow(ParameterRangeError);
+    expect(bad({ maxAttempts: 0 })).toThrow(InvalidArgumentError);
     try {
       bad({ sl: 0.5, sh: 0.1 })();
     } catch (e) {
@@ -299,5 +300,109 @@ describe('errors', () => {
       // s = 0.86·784 = 674.24, r = 1: a 25×25 square.
       expect(y.filter((v) => v !== 0).length).toBe(25 * 25);
     }
+  });
+});
+
+describe('descriptive option names and the paper symbols', () => {
+  const image = () => Float32Array.from({ length: 28 * 28 }, (_, i) => (i % 7) / 7);
+  const erase = (o: ErasingOptions, seed = 5) =>
+    createRandomEraser({ p: 1, ...o })(image(), [28, 28, 1], createRng(seed));
+
+  it('areaRange / aspectRange / valueRange mean sl, sh / r1, r2 / vl, vh', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      expect(
+        erase({ areaRange: [0.1, 0.3], aspectRange: [0.5, 2], valueRange: [0, 1] }, seed),
+      ).toEqual(erase({ sl: 0.1, sh: 0.3, r1: 0.5, r2: 2, vl: 0, vh: 1 }, seed));
+    }
+    const o = createRandomEraser({ areaRange: [0.1, 0.3], r1: 0.5, vh: 1 }).options;
+    expect(o).toMatchObject({
+      areaRange: [0.1, 0.3],
+      sl: 0.1,
+      sh: 0.3,
+      aspectRange: [0.5, 1 / 0.3],
+      r1: 0.5,
+      valueRange: [0, 1],
+      vh: 1,
+    });
+    expect(ERASING_DEFAULTS).toMatchObject({
+      areaRange: [0.02, 0.4],
+      aspectRange: [0.3, 1 / 0.3],
+      valueRange: [0, 255],
+    });
+  });
+
+  it('accepts a name and its alias together when they agree', () => {
+    expect(erase({ areaRange: [0.1, 0.3], sl: 0.1, sh: 0.3 })).toEqual(erase({ sl: 0.1, sh: 0.3 }));
+  });
+
+  it('throws ConflictingOptionsError when a name and its alias disagree', () => {
+    const cases: [ErasingOptions, string, string][] = [
+      [{ areaRange: [0.1, 0.3], sl: 0.2 }, 'areaRange[0]', 'sl'],
+      [{ aspectRange: [0.5, 2], r2: 3 }, 'aspectRange[1]', 'r2'],
+      [{ valueRange: [0, 1], vh: 255 }, 'valueRange[1]', 'vh'],
+    ];
+    for (const [options, option, alias] of cases) {
+      let error: unknown;
+      try {
+        createRandomEraser(options);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConflictingOptionsError);
+      expect(ConflictingOptionsError.isInstance(error)).toBe(true);
+      const e = error as ConflictingOptionsError;
+      expect(e.code).toBe('CONFLICTING_OPTIONS');
+      expect(e.option).toBe(option);
+      expect(e.alias).toBe(alias);
+      expect(e.message).toMatch(/give one of the two/);
+    }
+  });
+
+  it('names what the caller wrote in validation errors', () => {
+    expect(() => createRandomEraser({ areaRange: [0.4, 0.1] })).toThrow(/`areaRange\[0\]`/);
+    expect(() => createRandomEraser({ sl: 0.4, sh: 0.1 })).toThrow(/`sl`/);
+    expect(() => createRandomEraser({ aspectRange: [0, 1] })).toThrow(InvalidArgumentError);
+    expect(() => createRandomEraser({ valueRange: [1] as unknown as [number, number] })).toThrow(
+      /a \[low, high\] pair/,
+    );
+    expect(() => createRandomEraser({ valueRange: [1, 0] })).toThrow(InvertedRangeError);
+  });
+});
+
+describe('the rng argument is optional', () => {
+  const shape = [28, 28, 1] as const;
+  it('an eraser without rng uses its own generator, seeded with 0', () => {
+    const img = new Float32Array(28 * 28).fill(0.5);
+    const a = createRandomEraser({ p: 1, valueRange: [0, 1] });
+    const b = createRandomEraser({ p: 1, valueRange: [0, 1] });
+    const first = a(img, shape);
+    // Reproducible: a fresh eraser gives the same sequence; the same as an explicit createRng(0).
+    expect(b(img, shape)).toEqual(first);
+    expect(createRandomEraser({ p: 1, valueRange: [0, 1] })(img, shape, createRng(0))).toEqual(
+      first,
+    );
+    // Successive calls draw on: the second rectangle differs from the first.
+    expect(a(img, shape)).not.toEqual(first);
+    expect(randomErasing(img, shape, { p: 1, valueRange: [0, 1] })).toEqual(first);
+    expect(randomErasing(img, shape)).toBeInstanceOf(Float32Array);
+  });
+});
+
+describe('byte images', () => {
+  const shape = [28, 28, 1] as const;
+  it('Uint8Array and Uint8ClampedArray are erased in their own type', () => {
+    const f = Float32Array.from({ length: 28 * 28 }, (_, i) => i % 256);
+    const ref = createRandomEraser({ p: 1 })(f, shape, createRng(3));
+    const u8 = createRandomEraser({ p: 1 })(Uint8Array.from(f), shape, createRng(3));
+    const c8 = createRandomEraser({ p: 1 })(Uint8ClampedArray.from(f), shape, createRng(3));
+    expect(u8).toBeInstanceOf(Uint8Array);
+    expect(c8).toBeInstanceOf(Uint8ClampedArray);
+    // The same rectangle; the fill value stored as each array stores a number.
+    expect(Array.from(u8)).toEqual(Array.from(ref, (v) => Math.trunc(v)));
+    expect(Array.from(c8)).toEqual(Array.from(Uint8ClampedArray.from(ref)));
+    expect(Array.from(u8)).not.toEqual(Array.from(f));
+    // In place keeps the array.
+    const mine = Uint8Array.from(f);
+    expect(createRandomEraser({ p: 1 })(mine, shape, createRng(3), { inPlace: true })).toBe(mine);
   });
 });

@@ -1,32 +1,60 @@
-import { EraserExhaustedError, EraserImpossibleError, ParameterRangeError } from './errors.js';
-import type { Rng } from './rng.js';
+import {
+  ConflictingOptionsError,
+  EraserExhaustedError,
+  EraserImpossibleError,
+  InvalidArgumentError,
+} from './errors.js';
+import { createRng, type Rng } from './rng.js';
 import {
   checkImage,
   finite,
+  type ImageArray,
   type ImageShape,
   nonNegative,
   ordered,
   positiveInt,
 } from './validate.js';
 
+/** A `[low, high]` pair, both included. */
+type Range = readonly [low: number, high: number];
+
 /**
  * Random erasing (Zhong et al. 2017) with the parameters and defaults of yu4u's
- * `get_random_eraser` (reference names in brackets).
+ * `get_random_eraser`. Each range has a descriptive name (`areaRange`, `aspectRange`,
+ * `valueRange`); the paper's symbols (`sl`, `sh`, `r1`, `r2`, `vl`, `vh`) are accepted too, as
+ * aliases of the two ends. Give either; giving both with different values throws
+ * {@link ConflictingOptionsError}.
  */
 export interface ErasingOptions {
   /** Probability of erasing an image [`p`]. Default 0.5. */
   p?: number;
-  /** Smallest erased area, as a fraction of the image [`s_l`]. Default 0.02. */
+  /**
+   * Smallest and largest erased area, as fractions of the image [`s_l`, `s_h`]. Default
+   * `[0.02, 0.4]`.
+   */
+  areaRange?: Range;
+  /**
+   * Smallest and largest aspect ratio height/width of the rectangle [`r_1`, `r_2`]; the low end must
+   * be > 0. Default `[0.3, 1/0.3]`.
+   */
+  aspectRange?: Range;
+  /**
+   * Lowest and highest fill value [`v_l`, `v_h`]. Default `[0, 255]` (use `[0, 1]` for images
+   * scaled to [0, 1]). Integer image arrays store the drawn value as they store any number
+   * (`Uint8Array` truncates, `Uint8ClampedArray` rounds).
+   */
+  valueRange?: Range;
+  /** Alias of `areaRange[0]`, the paper's `s_l`. */
   sl?: number;
-  /** Largest erased area fraction [`s_h`]. Default 0.4. */
+  /** Alias of `areaRange[1]`, the paper's `s_h`. */
   sh?: number;
-  /** Smallest aspect ratio height/width [`r_1`]; must be > 0. Default 0.3. */
+  /** Alias of `aspectRange[0]`, the paper's `r_1`. */
   r1?: number;
-  /** Largest aspect ratio [`r_2`]. Default 1/0.3. */
+  /** Alias of `aspectRange[1]`, the paper's `r_2`. */
   r2?: number;
-  /** Lowest fill value [`v_l`]. Default 0. */
+  /** Alias of `valueRange[0]`, the paper's `v_l`. */
   vl?: number;
-  /** Highest fill value [`v_h`]. Default 255 (use 1 for images scaled to [0, 1]). */
+  /** Alias of `valueRange[1]`, the paper's `v_h`. */
   vh?: number;
   /** Fill each erased element with its own random value instead of one per rectangle [`pixel_level`]. */
   pixelLevel?: boolean;
@@ -44,6 +72,9 @@ export interface ErasingOptions {
   onExhausted?: 'throw' | 'skip';
 }
 
+/** Every eraser setting, resolved: the descriptive ranges and, with the same values, the aliases. */
+export type ErasingSettings = Required<ErasingOptions>;
+
 /** @internal Validated eraser options. */
 export interface NormalizedErasing {
   p: number;
@@ -58,9 +89,12 @@ export interface NormalizedErasing {
   skipOnExhausted: boolean;
 }
 
-/** The reference's defaults. */
-export const ERASING_DEFAULTS: Readonly<Required<ErasingOptions>> = Object.freeze({
+/** The reference's defaults (the ranges and, with the same values, their aliases). */
+export const ERASING_DEFAULTS: Readonly<ErasingSettings> = Object.freeze({
   p: 0.5,
+  areaRange: Object.freeze([0.02, 0.4] as const),
+  aspectRange: Object.freeze([0.3, 1 / 0.3] as const),
+  valueRange: Object.freeze([0, 255] as const),
   sl: 0.02,
   sh: 0.4,
   r1: 0.3,
@@ -72,25 +106,90 @@ export const ERASING_DEFAULTS: Readonly<Required<ErasingOptions>> = Object.freez
   onExhausted: 'throw',
 });
 
+/**
+ * One range from its descriptive option and its two aliases: the names returned are the ones the
+ * caller used, so validation errors speak of what was written.
+ */
+function resolveRange(
+  option: 'areaRange' | 'aspectRange' | 'valueRange',
+  range: Range | undefined,
+  [lowAlias, highAlias]: readonly [keyof ErasingOptions, keyof ErasingOptions],
+  lowAliasValue: number | undefined,
+  highAliasValue: number | undefined,
+  defaults: Range,
+): { low: number; high: number; lowName: string; highName: string } {
+  if (range === undefined) {
+    return {
+      low: lowAliasValue ?? defaults[0],
+      high: highAliasValue ?? defaults[1],
+      lowName: lowAlias,
+      highName: highAlias,
+    };
+  }
+  if (!Array.isArray(range) || range.length !== 2) {
+    throw new InvalidArgumentError({
+      parameter: option,
+      value: Array.isArray(range) ? `[${range.join(', ')}]` : range,
+      expected: 'a [low, high] pair of numbers',
+    });
+  }
+  const pairs = [
+    [`${option}[0]`, range[0], lowAlias, lowAliasValue],
+    [`${option}[1]`, range[1], highAlias, highAliasValue],
+  ] as const;
+  for (const [name, value, alias, aliasValue] of pairs) {
+    if (aliasValue !== undefined && !Object.is(aliasValue, value)) {
+      throw new ConflictingOptionsError({ option: name, optionValue: value, alias, aliasValue });
+    }
+  }
+  return { low: range[0], high: range[1], lowName: `${option}[0]`, highName: `${option}[1]` };
+}
+
 /** @internal Validate eraser options once. */
-export function normalizeErasing(o: ErasingOptions = {}): NormalizedErasing {
+function normalizeErasing(o: ErasingOptions = {}): NormalizedErasing {
   const d = ERASING_DEFAULTS;
   const p = finite('p', o.p ?? d.p);
-  if (p < 0 || p > 1) throw new ParameterRangeError('p', p, 'a probability in [0, 1]');
-  const sl = nonNegative('sl', o.sl ?? d.sl);
-  const sh = nonNegative('sh', o.sh ?? d.sh);
-  ordered('sl', sl, 'sh', sh);
-  const r1 = finite('r1', o.r1 ?? d.r1);
-  if (r1 <= 0) throw new ParameterRangeError('r1', r1, 'an aspect ratio > 0');
-  const r2 = finite('r2', o.r2 ?? d.r2);
-  ordered('r1', r1, 'r2', r2);
-  const vl = finite('vl', o.vl ?? d.vl);
-  const vh = finite('vh', o.vh ?? d.vh);
-  ordered('vl', vl, 'vh', vh);
+  if (p < 0 || p > 1) {
+    throw new InvalidArgumentError({
+      parameter: 'p',
+      value: p,
+      expected: 'a probability in [0, 1]',
+    });
+  }
+  const area = resolveRange('areaRange', o.areaRange, ['sl', 'sh'], o.sl, o.sh, d.areaRange);
+  const sl = nonNegative(area.lowName, area.low);
+  const sh = nonNegative(area.highName, area.high);
+  ordered(area.lowName, sl, area.highName, sh);
+  const aspect = resolveRange(
+    'aspectRange',
+    o.aspectRange,
+    ['r1', 'r2'],
+    o.r1,
+    o.r2,
+    d.aspectRange,
+  );
+  const r1 = finite(aspect.lowName, aspect.low);
+  if (r1 <= 0) {
+    throw new InvalidArgumentError({
+      parameter: aspect.lowName,
+      value: r1,
+      expected: 'an aspect ratio > 0',
+    });
+  }
+  const r2 = finite(aspect.highName, aspect.high);
+  ordered(aspect.lowName, r1, aspect.highName, r2);
+  const value = resolveRange('valueRange', o.valueRange, ['vl', 'vh'], o.vl, o.vh, d.valueRange);
+  const vl = finite(value.lowName, value.low);
+  const vh = finite(value.highName, value.high);
+  ordered(value.lowName, vl, value.highName, vh);
   const maxAttempts = positiveInt('maxAttempts', o.maxAttempts ?? d.maxAttempts);
   const onExhausted = o.onExhausted ?? d.onExhausted;
   if (onExhausted !== 'throw' && onExhausted !== 'skip') {
-    throw new ParameterRangeError('onExhausted', onExhausted, "'throw' or 'skip'");
+    throw new InvalidArgumentError({
+      parameter: 'onExhausted',
+      value: onExhausted,
+      expected: "'throw' or 'skip'",
+    });
   }
   return {
     p,
@@ -120,13 +219,14 @@ export function checkErasingFeasible(n: NormalizedErasing, h: number, w: number)
   const high = Math.min(n.r2, ((h + 1) * (h + 1)) / s);
   const ok = n.r1 === n.r2 ? fits(n.r1) : low < high;
   if (!ok) {
-    throw new EraserImpossibleError(
-      h,
-      w,
-      `the smallest area ${n.sl}·${h}·${w} = ${s.toFixed(2)} px needs an aspect ratio in ` +
+    throw new EraserImpossibleError({
+      height: h,
+      width: w,
+      detail:
+        `the smallest area ${n.sl}·${h}·${w} = ${s.toFixed(2)} px needs an aspect ratio in ` +
         `(${(s / ((w + 1) * (w + 1))).toFixed(4)}, ${(((h + 1) * (h + 1)) / s).toFixed(4)}), ` +
         `outside [r1, r2] = [${n.r1}, ${n.r2}]`,
-    );
+    });
   }
 }
 
@@ -154,13 +254,7 @@ const BOX: ErasingBox = { top: 0, left: 0, height: 0, width: 0, area: 0, ratio: 
  * left, top) until the rectangle fits, at most `maxAttempts` times. Returns false when nothing is
  * erased. Writes into `box`.
  */
-export function drawBox(
-  n: NormalizedErasing,
-  rng: Rng,
-  h: number,
-  w: number,
-  box: ErasingBox,
-): boolean {
+function drawBox(n: NormalizedErasing, rng: Rng, h: number, w: number, box: ErasingBox): boolean {
   if (rng.float() > n.p) return false;
   for (let attempt = 1; attempt <= n.maxAttempts; attempt++) {
     const area = rng.uniform(n.sl, n.sh) * h * w;
@@ -181,14 +275,14 @@ export function drawBox(
     }
   }
   if (n.skipOnExhausted) return false;
-  throw new EraserExhaustedError(n.maxAttempts);
+  throw new EraserExhaustedError({ attempts: n.maxAttempts });
 }
 
 /** @internal Erase in place in `buf[off ..]` (an h×w×c image). Assumes feasibility was checked. */
 export function eraseInto(
   n: NormalizedErasing,
   rng: Rng,
-  buf: Float32Array,
+  buf: ImageArray,
   off: number,
   h: number,
   w: number,
@@ -239,35 +333,45 @@ export interface EraseCallOptions {
   inPlace?: boolean;
 }
 
+/** Seed of the generator an eraser uses when called without one. */
+const DEFAULT_SEED = 0;
+
 /**
- * Randomly erase one rectangle of an H×W×C float32 image with probability `p`, with the semantics
- * of yu4u's `get_random_eraser` (see {@link ErasingOptions}); every channel of the rectangle gets
- * the same value unless `pixelLevel`.
+ * Randomly erase one rectangle of an H×W×C image with probability `p`, with the semantics of
+ * yu4u's `get_random_eraser` (see {@link ErasingOptions}); every channel of the rectangle gets the
+ * same value unless `pixelLevel`.
  *
- * @returns The erased image: `image` itself when `inPlace`, otherwise a new array (also when
- *   nothing was erased).
+ * @param image - `Float32Array`, `Uint8Array` or `Uint8ClampedArray`, row-major HWC.
+ * @param rng - The generator; default a new one seeded with 0 (each call then erases alike; pass
+ *   your own to get a different rectangle per call).
+ * @returns The erased image, of the input's type: `image` itself when `inPlace`, otherwise a new
+ *   array (also when nothing was erased).
  * @throws {@link ShapeMismatchError}, {@link EraserImpossibleError}, {@link EraserExhaustedError},
- *   and parameter errors.
+ *   {@link ConflictingOptionsError}, and parameter errors.
  * @example
  * ```ts
- * const erased = randomErasing(image, [28, 28, 1], { p: 1, vh: 1 }, createRng(7));
+ * const erased = randomErasing(image, [28, 28, 1], { p: 1, valueRange: [0, 1] }, createRng(7));
  * ```
  */
-export function randomErasing(
-  image: Float32Array,
+export function randomErasing<T extends ImageArray>(
+  image: T,
   shape: ImageShape,
-  options: ErasingOptions,
-  rng: Rng,
+  options: ErasingOptions = {},
+  rng?: Rng,
   call: EraseCallOptions = {},
-): Float32Array {
+): T {
   return createRandomEraser(options)(image, shape, rng, call);
 }
 
-/** A reusable eraser (options validated once); usable as an augmenter's preprocessing function. */
+/**
+ * A reusable eraser (options validated once); usable as an augmenter's preprocessing function.
+ * Called without `rng`, it draws from its own generator, seeded with 0 when the eraser is created
+ * (so a run is reproducible and successive calls erase different rectangles).
+ */
 export interface RandomEraser {
-  (image: Float32Array, shape: ImageShape, rng: Rng, call?: EraseCallOptions): Float32Array;
-  /** The validated options. */
-  readonly options: Readonly<Required<ErasingOptions>>;
+  <T extends ImageArray>(image: T, shape: ImageShape, rng?: Rng, call?: EraseCallOptions): T;
+  /** The validated options: the ranges and, with the same values, their aliases. */
+  readonly options: Readonly<ErasingSettings>;
   /** @internal */
   readonly normalized: NormalizedErasing;
 }
@@ -278,9 +382,9 @@ export interface RandomEraser {
  *
  * @example
  * ```ts
- * const eraser = createRandomEraser({ p: 0.5, vh: 255 });
+ * const eraser = createRandomEraser({ p: 0.5, valueRange: [0, 255] });
+ * const erased = eraser(image, [28, 28, 1]);                // a copy, from the eraser's own seeded generator
  * const rng = createRng(1);
- * const erased = eraser(image, [28, 28, 1], rng);           // a copy
  * eraser(image, [28, 28, 1], rng, { inPlace: true });       // the reference's in-place form
  * ```
  */
@@ -288,12 +392,13 @@ export function createRandomEraser(options: ErasingOptions = {}): RandomEraser {
   const n = normalizeErasing(options);
   let lastH = -1;
   let lastW = -1;
-  const eraser = (
-    image: Float32Array,
+  let own: Rng | undefined;
+  const eraser = <T extends ImageArray>(
+    image: T,
     shape: ImageShape,
-    rng: Rng,
+    rng?: Rng,
     call: EraseCallOptions = {},
-  ): Float32Array => {
+  ): T => {
     checkImage(image, shape);
     const [h, w, c] = shape;
     if (h !== lastH || w !== lastW) {
@@ -301,12 +406,16 @@ export function createRandomEraser(options: ErasingOptions = {}): RandomEraser {
       lastH = h;
       lastW = w;
     }
-    const out = call.inPlace === true ? image : image.slice();
-    eraseInto(n, rng, out, 0, h, w, c);
+    const out = call.inPlace === true ? image : (image.slice() as T);
+    if (rng === undefined) own ??= createRng(DEFAULT_SEED);
+    eraseInto(n, rng ?? (own as Rng), out, 0, h, w, c);
     return out;
   };
-  const full: Required<ErasingOptions> = {
+  const full: ErasingSettings = {
     p: n.p,
+    areaRange: Object.freeze([n.sl, n.sh] as const),
+    aspectRange: Object.freeze([n.r1, n.r2] as const),
+    valueRange: Object.freeze([n.vl, n.vh] as const),
     sl: n.sl,
     sh: n.sh,
     r1: n.r1,

@@ -3,8 +3,8 @@ import { createAugmenter } from './augmenter.js';
 import { createRandomEraser } from './erasing.js';
 import {
   EmptyBatchError,
+  InvalidArgumentError,
   LabelMismatchError,
-  ParameterRangeError,
   ShapeMismatchError,
 } from './errors.js';
 import { augmentOffline, type FlowBatch, flow } from './flow.js';
@@ -96,7 +96,7 @@ describe('flow', () => {
     expect(b.ys.constructor).toBe(Uint8Array);
     expect(Array.from(b.ys)).toEqual([7, 8, 9]);
     await expect(collect(flow(images, [1, 2, 3] as never, [3, H, W, 1]))).rejects.toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
   });
 
@@ -110,7 +110,7 @@ describe('flow', () => {
     );
     await expect(collect(flow(images, labels, [5, H, W, 1]))).rejects.toThrow(ShapeMismatchError);
     await expect(collect(flow(images, labels, [4, H, W, 1], { batchSize: 0 }))).rejects.toThrow(
-      ParameterRangeError,
+      InvalidArgumentError,
     );
   });
 });
@@ -119,7 +119,7 @@ describe('augmentOffline', () => {
   it('returns the originals followed by N augmented copies, labels repeated', () => {
     const { images, labels } = data(6);
     const opts = { widthShiftRange: 1, fillMode: 'constant' as const, cval: -1 };
-    const r = augmentOffline(images, labels, [6, H, W, 1], 2, opts, 9);
+    const r = augmentOffline(images, labels, [6, H, W, 1], { copies: 2, augment: opts, seed: 9 });
     expect(r.shape).toEqual([18, H, W, 1]);
     expect(r.images.subarray(0, images.length)).toEqual(images);
     expect(Array.from(r.labels)).toEqual([...labels, ...labels, ...labels]);
@@ -130,19 +130,51 @@ describe('augmentOffline', () => {
       expect(copy).toEqual(aug.augmentBatch(images, [6, H, W, 1], rng));
     }
     expect(r.images.subarray(images.length, 2 * images.length)).not.toEqual(images);
-    expect(augmentOffline(images, labels, [6, H, W, 1], 0, opts, 9).images).toEqual(images);
+    expect(
+      augmentOffline(images, labels, [6, H, W, 1], { copies: 0, augment: opts, seed: 9 }).images,
+    ).toEqual(images);
+  });
+
+  it('keeps the deprecated positional form, with the same result', () => {
+    const { images, labels } = data(5);
+    const opts = {
+      rotationRange: 30,
+      preprocessingFunction: createRandomEraser({ p: 1, valueRange: [0, 1] }),
+    };
+    const a = augmentOffline(images, labels, [5, H, W, 1], { copies: 2, augment: opts, seed: 4 });
+    const b = augmentOffline(images, labels, [5, H, W, 1], 2, opts, 4);
+    expect(b.images).toEqual(a.images);
+    expect(b.labels).toEqual(a.labels);
+    expect(b.shape).toEqual(a.shape);
+    // The seed defaults to 0.
+    expect(
+      augmentOffline(images, labels, [5, H, W, 1], { copies: 1, augment: opts }).images,
+    ).toEqual(
+      augmentOffline(images, labels, [5, H, W, 1], { copies: 1, augment: opts, seed: 0 }).images,
+    );
+  });
+
+  it('takes byte images (Uint8Array, Uint8ClampedArray) as their float32 values', () => {
+    const { images, labels } = data(4);
+    const opts = { rotationRange: 20, zoomRange: 0.2 };
+    const f = augmentOffline(images, labels, [4, H, W, 1], { copies: 1, augment: opts, seed: 3 });
+    for (const bytes of [Uint8Array.from(images), Uint8ClampedArray.from(images)]) {
+      const r = augmentOffline(bytes, labels, [4, H, W, 1], { copies: 1, augment: opts, seed: 3 });
+      expect(r.images).toBeInstanceOf(Float32Array);
+      expect(r.images).toEqual(f.images);
+    }
   });
 
   it('rejects bad input', () => {
     const { images, labels } = data(3);
-    expect(() => augmentOffline(images, labels, [3, H, W, 1], -1, {}, 1)).toThrow(
-      ParameterRangeError,
-    );
-    expect(() => augmentOffline(images, new Uint8Array(2), [3, H, W, 1], 1, {}, 1)).toThrow(
-      LabelMismatchError,
-    );
-    expect(() => augmentOffline(new Float32Array(0), labels, [0, H, W, 1], 1, {}, 1)).toThrow(
-      EmptyBatchError,
-    );
+    expect(() =>
+      augmentOffline(images, labels, [3, H, W, 1], { copies: -1, augment: {}, seed: 1 }),
+    ).toThrow(InvalidArgumentError);
+    expect(() =>
+      augmentOffline(images, new Uint8Array(2), [3, H, W, 1], { copies: 1, augment: {} }),
+    ).toThrow(LabelMismatchError);
+    expect(() =>
+      augmentOffline(new Float32Array(0), labels, [0, H, W, 1], { copies: 1, augment: {} }),
+    ).toThrow(EmptyBatchError);
   });
 });

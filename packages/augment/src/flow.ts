@@ -1,7 +1,7 @@
 import { type Augmenter, type AugmenterOptions, createAugmenter } from './augmenter.js';
-import { LabelMismatchError, ParameterRangeError } from './errors.js';
+import { InvalidArgumentError, LabelMismatchError } from './errors.js';
 import { createRng, type Rng } from './rng.js';
-import { type BatchShape, checkBatch, finite, positiveInt } from './validate.js';
+import { type BatchShape, checkBatch, finite, type ImageArray, positiveInt } from './validate.js';
 
 /** Label arrays accepted by {@link flow} and {@link augmentOffline}: one value or one row per image. */
 export type LabelArray =
@@ -30,12 +30,16 @@ const LABEL_CTORS = [
 /** The standard typed-array class of `labels` (a Node `Buffer` gives `Uint8Array`). */
 function labelCtor<L extends LabelArray>(labels: L): LabelCtor<L> {
   for (const C of LABEL_CTORS) if (labels instanceof C) return C as unknown as LabelCtor<L>;
-  throw new ParameterRangeError('labels', Object.prototype.toString.call(labels), 'a typed array');
+  throw new InvalidArgumentError({
+    parameter: 'labels',
+    value: Object.prototype.toString.call(labels),
+    expected: 'a typed array',
+  });
 }
 
 function labelWidth(labels: LabelArray, n: number): number {
   if (labels.length === 0 || labels.length % n !== 0)
-    throw new LabelMismatchError(labels.length, n);
+    throw new LabelMismatchError({ labelCount: labels.length, imageCount: n });
   return labels.length / n;
 }
 
@@ -86,7 +90,8 @@ export interface FlowBatch<L extends LabelArray> {
  * `batchSize` images, each image augmented with a fresh random transform. Every batch is a new
  * array that the consumer owns. Deterministic for a given seed.
  *
- * @param images - `count × height × width × channels` float32 values.
+ * @param images - `count × height × width × channels` values (float32 or bytes); the batches are
+ *   float32.
  * @param labels - One value per image, or one row of k values per image (e.g. one-hot).
  * @param shape - `[count, height, width, channels]`.
  * @throws {@link EmptyBatchError}, {@link ShapeMismatchError}, {@link LabelMismatchError},
@@ -101,7 +106,7 @@ export interface FlowBatch<L extends LabelArray> {
  * ```
  */
 export async function* flow<L extends LabelArray>(
-  images: Float32Array,
+  images: ImageArray,
   labels: L,
   shape: BatchShape,
   options: FlowOptions = {},
@@ -140,10 +145,7 @@ export async function* flow<L extends LabelArray>(
 }
 
 /** Fisher–Yates with the package generator. */
-export function shuffleInPlace<T extends { length: number; [i: number]: number }>(
-  a: T,
-  rng: Rng,
-): T {
+function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rng: Rng): T {
   for (let i = a.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     const t = a[i];
@@ -161,34 +163,78 @@ export interface OfflineResult<L extends LabelArray> {
   shape: BatchShape;
 }
 
+/** Options of {@link augmentOffline}. */
+export interface OfflineOptions {
+  /** Number of augmented copies appended after the originals (0 returns a copy of the originals). */
+  copies: number;
+  /** An {@link Augmenter}, or options for {@link createAugmenter}. */
+  augment: Augmenter | AugmenterOptions;
+  /** Seed of the augmentation. Default 0, so runs are reproducible unless you choose otherwise. */
+  seed?: number;
+}
+
 /**
  * The seed project's offline augmentation: the original images followed by `copies` augmented
  * copies of all of them (copy k holds image i at `(k · count + i)`), with the labels repeated to
  * match. Deterministic for a given seed.
  *
- * @param copies - Number of augmented copies (0 returns a copy of the originals).
- * @param augment - An {@link Augmenter} or options for {@link createAugmenter}.
- * @param seed - Seed of the augmentation.
+ * @param images - `count × height × width × channels` values (`Float32Array`, `Uint8Array` or
+ *   `Uint8ClampedArray`); the result is float32.
+ * @param labels - One value per image, or one row of k values per image (e.g. one-hot).
+ * @param shape - `[count, height, width, channels]`.
  * @example
  * ```ts
- * const { images: x, labels: y, shape } = augmentOffline(images, labels, [n, 28, 28, 1], 2,
- *   { rotationRange: 10, preprocessingFunction: createRandomEraser({ vh: 1 }) }, 42);
+ * const { images: x, labels: y, shape } = augmentOffline(images, labels, [n, 28, 28, 1], {
+ *   copies: 2,
+ *   augment: { rotationRange: 10, preprocessingFunction: createRandomEraser({ valueRange: [0, 1] }) },
+ *   seed: 42,
+ * });
  * ```
  */
 export function augmentOffline<L extends LabelArray>(
-  images: Float32Array,
+  images: ImageArray,
+  labels: L,
+  shape: BatchShape,
+  options: OfflineOptions,
+): OfflineResult<L>;
+/**
+ * @deprecated Pass the options as one object: `augmentOffline(images, labels, shape, { copies,
+ * augment, seed })`. This positional form goes in the next minor version.
+ */
+export function augmentOffline<L extends LabelArray>(
+  images: ImageArray,
   labels: L,
   shape: BatchShape,
   copies: number,
   augment: Augmenter | AugmenterOptions,
   seed: number,
+): OfflineResult<L>;
+export function augmentOffline<L extends LabelArray>(
+  images: ImageArray,
+  labels: L,
+  shape: BatchShape,
+  optionsOrCopies: OfflineOptions | number,
+  positionalAugment?: Augmenter | AugmenterOptions,
+  positionalSeed?: number,
 ): OfflineResult<L> {
+  const o: OfflineOptions =
+    typeof optionsOrCopies === 'number'
+      ? { copies: optionsOrCopies, augment: positionalAugment as Augmenter, seed: positionalSeed }
+      : optionsOrCopies;
+  if (typeof o !== 'object' || o === null) {
+    throw new InvalidArgumentError({
+      parameter: 'options',
+      value: o,
+      expected: 'an object { copies, augment, seed? }',
+    });
+  }
+  const { copies } = o;
   checkBatch(images, shape);
   const [n, h, w, c] = shape;
   const k = labelWidth(labels, n);
   if (copies !== 0) positiveInt('copies', copies);
-  const augmenter = augmenterOf(augment) as Augmenter;
-  const rng = createRng(finite('seed', seed));
+  const augmenter = augmenterOf(o.augment) as Augmenter;
+  const rng = createRng(finite('seed', o.seed ?? 0));
   const total = n * (copies + 1);
   const out = new Float32Array(total * h * w * c);
   out.set(images, 0);

@@ -1,11 +1,10 @@
 /**
  * `@fmnist/augment`: Keras `ImageDataGenerator`-compatible affine augmentation and random erasing
- * (Zhong et al. 2017) on plain float32 arrays, seeded and fast. No TensorFlow.js and no Node-only
+ * (Zhong et al. 2017) on plain typed arrays (float32 or bytes), seeded and fast. No TensorFlow.js and no Node-only
  * module here (it runs in browsers); the TensorFlow.js adapter is `@fmnist/augment/tfjs`.
  * @packageDocumentation
  */
 export {
-  type AffineMatrix,
   type AffineParams,
   affineMatrix,
   applyAffine,
@@ -19,7 +18,6 @@ export {
   type AugmenterOptions,
   createAugmenter,
   type PreprocessingFunction,
-  type PreprocessingResult,
 } from './augmenter.js';
 export {
   createRandomEraser,
@@ -28,14 +26,18 @@ export {
   type EraseCallOptions,
   type ErasingBox,
   type ErasingOptions,
+  type ErasingSettings,
   type RandomEraser,
   randomErasing,
 } from './erasing.js';
 export {
   AugmentError,
+  type AugmentErrorCode,
+  ConflictingOptionsError,
   EmptyBatchError,
   EraserExhaustedError,
   EraserImpossibleError,
+  InvalidArgumentError,
   InvalidShapeError,
   InvertedRangeError,
   LabelMismatchError,
@@ -49,9 +51,9 @@ export {
   type FlowOptions,
   flow,
   type LabelArray,
+  type OfflineOptions,
   type OfflineResult,
-  shuffleInPlace,
 } from './flow.js';
 export { type AffineOptions, randomAffineParams } from './random-affine.js';
-export { createRng, type Rng } from './rng.js';
-export type { BatchShape, ImageShape } from './validate.js';
+export { createRng, fmix32, type Rng } from './rng.js';
+export type { BatchShape, ImageArray, ImageShape } from './validate.js';

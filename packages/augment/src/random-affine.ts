@@ -1,5 +1,5 @@
 import { type AffineParams, type FillMode, fillCode } from './affine.js';
-import { ParameterRangeError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 import type { Rng } from './rng.js';
 import { finite, nonNegative, ordered } from './validate.js';
 
@@ -54,7 +54,11 @@ function shiftRange(
   if (v === undefined) return 0;
   if (typeof v === 'number') return nonNegative(name, v);
   if (!Array.isArray(v) || v.length === 0) {
-    throw new ParameterRangeError(name, v, 'a number or a non-empty array of numbers');
+    throw new InvalidArgumentError({
+      parameter: name,
+      value: v,
+      expected: 'a number or a non-empty array of numbers',
+    });
   }
   return Float64Array.from(v, (x, i) => finite(`${name}[${i}]`, x));
 }
@@ -75,7 +79,11 @@ export function normalizeAffine(o: AffineOptions = {}): NormalizedAffine {
     zoomHigh = finite('zoomRange[1]', z[1]);
     ordered('zoomRange[0]', zoomLow, 'zoomRange[1]', zoomHigh);
   } else {
-    throw new ParameterRangeError('zoomRange', z, 'a number or a [low, high] pair');
+    throw new InvalidArgumentError({
+      parameter: 'zoomRange',
+      value: z,
+      expected: 'a number or a [low, high] pair',
+    });
   }
   const fillMode = o.fillMode ?? 'nearest';
   return {
@@ -138,7 +146,7 @@ export function drawAffine(
  * @param rng - The generator to draw from (advanced).
  * @param height - Image height (scales fractional `heightShiftRange`).
  * @param width - Image width (scales fractional `widthShiftRange`).
- * @throws {@link ParameterRangeError}, {@link NonFiniteParameterError}, {@link InvertedRangeError}.
+ * @throws {@link InvalidArgumentError}, {@link NonFiniteParameterError}, {@link InvertedRangeError}.
  * @example
  * ```ts
  * const params = randomAffineParams({ rotationRange: 10, zoomRange: 0.1 }, createRng(1), 28, 28);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NonFiniteParameterError, ParameterRangeError } from './errors.js';
-import { createRng } from './rng.js';
+import { InvalidArgumentError, NonFiniteParameterError } from './errors.js';
+import { createRng, fmix32 } from './rng.js';
 
 function draw(seed: number, n: number): number[] {
   const rng = createRng(seed);
@@ -52,12 +52,34 @@ describe('createRng', () => {
 
   it('rejects bad seeds with typed errors', () => {
     expect(() => createRng(Number.NaN)).toThrow(NonFiniteParameterError);
-    expect(() => createRng(1.5)).toThrow(ParameterRangeError);
-    expect(() => createRng([1, 2, 3])).toThrow(ParameterRangeError);
+    expect(() => createRng(1.5)).toThrow(InvalidArgumentError);
+    expect(() => createRng([1, 2, 3])).toThrow(InvalidArgumentError);
     try {
       createRng(Number.POSITIVE_INFINITY);
     } catch (e) {
       expect((e as NonFiniteParameterError).code).toBe('NON_FINITE_PARAMETER');
     }
+  });
+});
+
+describe('fmix32', () => {
+  it("is murmur3's finaliser, unsigned, on the low 32 bits of its input", () => {
+    // Reference values of murmur3's fmix32 (uint32).
+    expect(fmix32(0)).toBe(0);
+    expect(fmix32(1)).toBe(1364076727);
+    expect(fmix32(-1)).toBe(2180083513);
+    expect(fmix32(42)).toBe(142593372);
+    expect(fmix32(2 ** 32 + 1)).toBe(fmix32(1));
+    for (let i = 0; i < 1000; i++) {
+      const v = fmix32(i * 7919);
+      expect(Number.isInteger(v) && v >= 0 && v < 2 ** 32).toBe(true);
+    }
+  });
+
+  it('seeds createRng as before (state words are the signed view)', () => {
+    // First draws recorded with the previous (signed) finaliser.
+    expect(createRng(42).nextInt32()).toBe(762642086);
+    expect(createRng(0).nextInt32()).toBe(-561304839);
+    expect(createRng(1).nextInt32()).toBe(-1829148966);
   });
 });

@@ -9,7 +9,7 @@ import { createAugmenter } from './augmenter.js';
 import { InvalidShapeError } from './errors.js';
 import { type FlowOptions, flow, type LabelArray } from './flow.js';
 import type { Rng } from './rng.js';
-import type { BatchShape } from './validate.js';
+import type { BatchShape, ImageArray } from './validate.js';
 
 function toAugmenter(a: Augmenter | AugmenterOptions): Augmenter {
   return typeof (a as Augmenter).augmentBatch === 'function'
@@ -19,7 +19,10 @@ function toAugmenter(a: Augmenter | AugmenterOptions): Augmenter {
 
 function batchShape(x: tf.Tensor): BatchShape {
   if (x.rank !== 4)
-    throw new InvalidShapeError(x.shape, 'a 4-D tensor [count, height, width, channels]');
+    throw new InvalidShapeError({
+      shape: x.shape,
+      expected: 'a 4-D tensor [count, height, width, channels]',
+    });
   return x.shape as unknown as BatchShape;
 }
 
@@ -76,7 +79,7 @@ export interface TensorBatch {
  * loop inside `tf.tidy`-free code and call `dispose`).
  */
 export async function* flowTensors<L extends LabelArray>(
-  images: Float32Array,
+  images: ImageArray,
   labels: L,
   shape: BatchShape,
   options: FlowOptions = {},

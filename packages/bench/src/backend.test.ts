@@ -1,7 +1,8 @@
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type BackendCandidate, importFrom, selectBackend, type TfBackendLike } from './backend.js';
-import { BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, WebGpuUnavailableError } from './errors.js';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -40,11 +41,17 @@ describe('selectBackend with the real packages installed here', () => {
     expect(sel.gpu).toBe(false);
     expect(sel.attempts.map((a) => [a.name, a.status])).toEqual([
       ['tfjs-node-gpu', 'not-installed'],
+      // This machine has no GPU device node: webgpu is not tried on the system drivers, and the
+      // software adapter (SwiftShader) is used only when named.
+      ['webgpu', 'failed'],
       ['tfjs-node', 'not-installed'],
       ['wasm', 'ok'],
       ['cpu', 'skipped'],
     ]);
-    expect(sel.attempts[1]!.reason).toBe('@tensorflow/tfjs-node is not installed');
+    expect(sel.attempts[2]!.reason).toBe('@tensorflow/tfjs-node is not installed');
+    expect(sel.attempts[1]!.reason).toMatch(/^WebGPU unavailable: .*no GPU device node/);
+    expect(sel.attempts[1]!.reason).toContain("install the vendor's Vulkan ICD");
+    expect(sel.adapter).toBeUndefined();
   });
 
   it('uses the backend the user names', async () => {
@@ -61,7 +68,9 @@ describe('selectBackend with the real packages installed here', () => {
   it('does not silently replace a named backend that is missing', async () => {
     const err = await selectBackend({ tf, prefer: 'tfjs-node' }).catch((e) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect(BackendUnavailableError.isInstance(err)).toBe(true);
     expect(err.code).toBe('BACKEND_UNAVAILABLE');
+    expect(err.requested).toBe('tfjs-node');
     expect(err.message).toContain('@tensorflow/tfjs-node is not installed');
     expect(err.message).toContain('Install @tensorflow/tfjs-node');
     expect(err.attempts).toHaveLength(1);
@@ -71,12 +80,40 @@ describe('selectBackend with the real packages installed here', () => {
     const sel = await selectBackend({ tf, prefer: 'tensorflow', fallback: true });
     expect(sel.name).toBe('wasm');
     expect(sel.attempts.slice(0, 2).map((a) => a.name)).toEqual(['tfjs-node-gpu', 'tfjs-node']);
+    expect(sel.attempts[2]).toMatchObject({ name: 'webgpu', status: 'failed' });
   });
 
   it('rejects an unknown name with the list of choices', async () => {
-    await expect(selectBackend({ tf, prefer: 'webgpu' })).rejects.toThrow(
-      /Unknown backend 'webgpu'. Choose one of: tfjs-node-gpu, tfjs-node, wasm, cpu/,
+    const err = await selectBackend({ tf, prefer: 'webgl' }).catch((e) => e);
+    expect(BackendUnavailableError.isInstance(err)).toBe(true);
+    expect(err.attempts).toEqual([]);
+    expect(err.message).toBe(
+      "Unknown backend 'webgl'. Choose one of: tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu.",
     );
+  });
+
+  it('quiet (the default) silences the cpu backend banner through tfjs PROD flag only', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      // A fresh cpu backend prints the banner on its first write unless PROD (or IS_TEST) is set.
+      const firstWrite = (name: string) => {
+        tf.registerBackend(name, () => new MathBackendCPU());
+        tf.findBackend(name)!.write(new Float32Array(1), [1], 'float32');
+        tf.removeBackend(name);
+      };
+      tf.env().set('PROD', false);
+      firstWrite('cpu-banner-control');
+      expect(warn.mock.calls.flat().join('\n')).toContain('Hi, looks like you are running');
+      warn.mockClear();
+      await selectBackend({ tf, prefer: 'cpu', quiet: false });
+      expect(tf.env().getBool('PROD')).toBe(false);
+      await selectBackend({ tf, prefer: 'cpu' });
+      expect(tf.env().getBool('PROD')).toBe(true);
+      firstWrite('cpu-banner-quiet');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('importFrom resolves packages from the given folder, else from here', async () => {
@@ -176,5 +213,73 @@ describe('selectBackend decisions (fake tfjs and importer)', () => {
     });
     expect(sel.name).toBe('cpu');
     expect(sel.attempts[0]!.reason).toBe("initialising backend 'wasm' failed: wasm binary missing");
+  });
+
+  it('a setUp that declines: not installed, software-only (skipped), or failed, with its reason', async () => {
+    const declining = (
+      problem: 'not-installed' | 'software-only' | 'no-adapter',
+    ): BackendCandidate => ({
+      name: `webgpu-${problem}`,
+      module: 'webgpu-pkg',
+      backend: 'webgpu',
+      gpu: true,
+      setUp: async () => {
+        throw new WebGpuUnavailableError({ problem, detail: `fake ${problem}` });
+      },
+    });
+    const imported: string[] = [];
+    const sel = await selectBackend({
+      tf: fakeTf(['cpu']),
+      candidates: [
+        declining('not-installed'),
+        declining('software-only'),
+        declining('no-adapter'),
+        candidates[3]!,
+      ],
+      importModule: async (spec) => {
+        imported.push(spec);
+        return {};
+      },
+    });
+    expect(sel.attempts.map((a) => a.status)).toEqual(['not-installed', 'skipped', 'failed', 'ok']);
+    expect(sel.attempts[1]!.reason).toMatch(
+      /^WebGPU unavailable: fake software-only; only a software/,
+    );
+    // A declined candidate's package is never imported (navigator.gpu must exist first).
+    expect(imported).toEqual(['cpu-pkg']);
+  });
+
+  it('tells a named candidate it was named, and reports its adapter', async () => {
+    const adapter = {
+      vendor: 'nvidia',
+      architecture: 'hopper',
+      device: 'NVIDIA H200',
+      description: '',
+      kind: 'hardware' as const,
+      driver: 'system',
+    };
+    const named: boolean[] = [];
+    const gpuCandidate: BackendCandidate = {
+      name: 'webgpu',
+      module: 'webgpu-pkg',
+      backend: 'webgpu',
+      gpu: true,
+      setUp: async (ctx) => {
+        named.push(ctx.named);
+        return { adapter };
+      },
+    };
+    const opts = {
+      tf: fakeTf(['webgpu', 'cpu']),
+      candidates: [gpuCandidate, candidates[3]!],
+      importModule: async () => ({}),
+    };
+    const auto = await selectBackend(opts);
+    const byName = await selectBackend({ ...opts, prefer: 'webgpu' });
+    expect(named).toEqual([false, true]);
+    expect(byName).toMatchObject({ name: 'webgpu', gpu: true, adapter });
+    expect(auto.attempts[0]!.reason).toBe(
+      "webgpu-pkg initialised backend 'webgpu' on nvidia hopper (hardware)",
+    );
   });
 });

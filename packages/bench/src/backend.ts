@@ -1,7 +1,37 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type BackendAttempt, BackendUnavailableError } from './errors.js';
+import { BackendUnavailableError, WebGpuUnavailableError } from './errors.js';
+import { firstLine, importFrom, isNotFound } from './import.js';
+import { setUpWebGpu, type WebGpuAdapterInfo } from './webgpu.js';
+
+export { importFrom } from './import.js';
+
+/** One attempt of {@link selectBackend}: which candidate, and why it did or did not run. */
+export interface BackendAttempt {
+  /** Candidate name, e.g. `'tfjs-node'`, `'wasm'`. */
+  name: string;
+  /** The package imported for it, e.g. `'@tensorflow/tfjs-backend-wasm'`. */
+  module: string;
+  /** The tfjs backend name it registers, e.g. `'tensorflow'`, `'wasm'`. */
+  backend: string;
+  /**
+   * `ok`: selected; `not-installed`: the import found no package; `failed`: set-up, import or init
+   * threw or returned false; `skipped`: not tried because an earlier candidate was selected, or not
+   * chosen because its only adapter is a software one and the backend was not named.
+   */
+  status: 'ok' | 'not-installed' | 'failed' | 'skipped';
+  /** Human-readable reason, e.g. the import error's first line. */
+  reason: string;
+  /** Milliseconds spent setting up, importing and initialising. */
+  ms: number;
+  /** The WebGPU adapter found, for the `webgpu` candidate (also a software one it declined). */
+  adapter?: WebGpuAdapterInfo;
+}
+
+/** What a candidate's {@link BackendCandidate.setUp} is told. */
+export interface BackendSetUpContext {
+  /** True when the user named this backend (`prefer`), false when it is tried automatically. */
+  named: boolean;
+  importModule: (specifier: string) => Promise<unknown>;
+}
 
 /** A tfjs backend package the app may have installed. */
 export interface BackendCandidate {
@@ -13,11 +43,37 @@ export interface BackendCandidate {
   backend: string;
   /** Whether it runs on a GPU. */
   gpu?: boolean;
+  /**
+   * Runs before the package is imported (e.g. the `webgpu` candidate installs `navigator.gpu`). It
+   * throws to decline the candidate: a {@link WebGpuUnavailableError} with problem `not-installed`
+   * counts as not installed, `software-only` as skipped, anything else as failed.
+   */
+  setUp?: (context: BackendSetUpContext) => Promise<{ adapter?: WebGpuAdapterInfo } | undefined>;
 }
 
-/** The default order: native GPU, native CPU, WebAssembly, plain JavaScript. */
+/**
+ * The `webgpu` candidate's set-up: Dawn (npm `webgpu`) as `navigator.gpu`, a hardware adapter when
+ * tried automatically, SwiftShader accepted too when named. See {@link setUpWebGpu}.
+ */
+async function setUpWebGpuCandidate(
+  context: BackendSetUpContext,
+): Promise<{ adapter: WebGpuAdapterInfo }> {
+  return setUpWebGpu({ allowSoftware: context.named, importModule: context.importModule });
+}
+
+/**
+ * The default order: native GPU (libtensorflow), WebGPU on a hardware adapter (Dawn), native CPU,
+ * WebAssembly, plain JavaScript. WebGPU on a software adapter (SwiftShader) runs only when named.
+ */
 export const DEFAULT_BACKEND_CANDIDATES: readonly BackendCandidate[] = [
   { name: 'tfjs-node-gpu', module: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow', gpu: true },
+  {
+    name: 'webgpu',
+    module: '@tensorflow/tfjs-backend-webgpu',
+    backend: 'webgpu',
+    gpu: true,
+    setUp: setUpWebGpuCandidate,
+  },
   { name: 'tfjs-node', module: '@tensorflow/tfjs-node', backend: 'tensorflow' },
   { name: 'wasm', module: '@tensorflow/tfjs-backend-wasm', backend: 'wasm' },
   { name: 'cpu', module: '@tensorflow/tfjs-backend-cpu', backend: 'cpu' },
@@ -28,6 +84,8 @@ export interface TfBackendLike {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
+  /** tfjs's flags; used by `quiet` (optional so that a fake tfjs need not have it). */
+  env?(): { set(flag: string, value: boolean): void };
 }
 
 /** Options of {@link selectBackend}. */
@@ -50,6 +108,13 @@ export interface SelectBackendOptions {
   importModule?: (specifier: string) => Promise<unknown>;
   /** Folder to resolve backend packages from; default `process.cwd()`. */
   resolveFrom?: string;
+  /**
+   * Once a backend is chosen, set tfjs's `PROD` flag (`tf.enableProdMode()`), which in tfjs 4.22 only
+   * silences tfjs's console warnings, among them the cpu backend's "Hi, looks like you are running
+   * TensorFlow.js in Node.js" banner; no kernel or result changes. Default true; false leaves tfjs's
+   * flags alone.
+   */
+  quiet?: boolean;
 }
 
 /** What {@link selectBackend} chose, and every attempt with its reason. */
@@ -59,36 +124,11 @@ export interface BackendSelection {
   /** tfjs backend name now active (`tf.getBackend()`). */
   backend: string;
   module: string;
+  /** Runs on a GPU: false for `webgpu` on a software adapter (SwiftShader), which is a CPU. */
   gpu: boolean;
+  /** The WebGPU adapter in use, when the `webgpu` backend was chosen: record it with the results. */
+  adapter?: WebGpuAdapterInfo;
   attempts: BackendAttempt[];
-}
-
-function firstLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!.trim();
-}
-
-function isNotFound(err: unknown, specifier: string): boolean {
-  const e = err as { code?: string; message?: string };
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && e?.code !== 'MODULE_NOT_FOUND') return false;
-  // Only the package itself missing counts; a missing native binding or transitive dependency is a failure.
-  const msg = e.message ?? '';
-  return msg.includes(`'${specifier}'`) || msg.includes(`"${specifier}"`);
-}
-
-/** Imports `specifier` resolved from `from` (the app), falling back to this package's own resolution. */
-export async function importFrom(
-  specifier: string,
-  from: string = process.cwd(),
-): Promise<unknown> {
-  let resolved: string | undefined;
-  try {
-    resolved = createRequire(join(from, 'package.json')).resolve(specifier);
-  } catch {
-    resolved = undefined;
-  }
-  if (resolved) return import(pathToFileURL(resolved).href);
-  return import(specifier);
 }
 
 function matches(c: BackendCandidate, wanted: string): boolean {
@@ -98,8 +138,9 @@ function matches(c: BackendCandidate, wanted: string): boolean {
 
 /**
  * Picks a tfjs backend for an application: tries each candidate in order (by default tfjs-node-gpu,
- * tfjs-node, wasm, cpu), importing whichever package the user installed, and keeps the first that
- * initialises. Every attempt is reported with its reason, so an app can say why the others did not run.
+ * webgpu on a hardware adapter, tfjs-node, wasm, cpu), importing whichever package the user
+ * installed, and keeps the first that initialises. `webgpu` runs on a software adapter (SwiftShader)
+ * only when named; the adapter is in the result (`adapter`). Every attempt is reported with its reason, so an app can say why the others did not run.
  * A `prefer`red backend that cannot start throws {@link BackendUnavailableError} (no silent fallback)
  * unless `fallback` is set.
  *
@@ -116,18 +157,21 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const importModule =
     options.importModule ?? ((spec: string) => importFrom(spec, options.resolveFrom));
   let order = [...all];
+  let wanted: BackendCandidate[] = [];
   if (options.prefer) {
-    const wanted = all.filter((c) => matches(c, options.prefer!));
+    wanted = all.filter((c) => matches(c, options.prefer!));
     if (wanted.length === 0) {
-      throw new BackendUnavailableError(
-        `Unknown backend '${options.prefer}'. Choose one of: ${all.map((c) => c.name).join(', ')}.`,
-        [],
-      );
+      throw new BackendUnavailableError({
+        attempts: [],
+        requested: options.prefer,
+        known: all.map((c) => c.name),
+      });
     }
     order = options.fallback ? [...wanted, ...all.filter((c) => !wanted.includes(c))] : wanted;
   }
   const attempts: BackendAttempt[] = [];
   let chosen: BackendCandidate | undefined;
+  let chosenAdapter: WebGpuAdapterInfo | undefined;
   for (const c of order) {
     const attempt: BackendAttempt = { ...pick(c), status: 'failed', reason: '', ms: 0 };
     attempts.push(attempt);
@@ -137,6 +181,22 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       continue;
     }
     const t0 = performance.now();
+    if (c.setUp) {
+      try {
+        const prepared = await c.setUp({ named: wanted.includes(c), importModule });
+        if (prepared?.adapter) attempt.adapter = prepared.adapter;
+      } catch (err) {
+        attempt.ms = performance.now() - t0;
+        if (WebGpuUnavailableError.isInstance(err) && err.problem === 'not-installed') {
+          attempt.status = 'not-installed';
+        } else if (WebGpuUnavailableError.isInstance(err) && err.problem === 'software-only') {
+          attempt.status = 'skipped';
+          if (err.adapter) attempt.adapter = err.adapter;
+        }
+        attempt.reason = firstLine(err);
+        continue;
+      }
+    }
     try {
       await importModule(c.module);
     } catch (err) {
@@ -156,30 +216,34 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       if (ok && tf.getBackend() === c.backend) {
         attempt.status = 'ok';
         attempt.reason = `${c.module} initialised backend '${c.backend}'`;
+        if (attempt.adapter) {
+          const a = attempt.adapter;
+          attempt.reason += ` on ${a.vendor} ${a.architecture || a.device} (${a.kind})`;
+        }
         chosen = c;
+        chosenAdapter = attempt.adapter;
       } else {
         attempt.reason = `tf.setBackend('${c.backend}') returned false (initialisation failed)`;
       }
     } catch (err) {
       attempt.ms = performance.now() - t0;
       attempt.reason = `initialising backend '${c.backend}' failed: ${firstLine(err)}`;
+      if (c.setUp && /not found in registry/.test(attempt.reason)) {
+        attempt.reason += ` (was ${c.module} imported before its set-up ran? Import it only after selectBackend)`;
+      }
     }
   }
   if (!chosen) {
-    const why = attempts.map((a) => `  - ${a.name}: ${a.reason}`).join('\n');
-    const hint = options.prefer
-      ? `Install ${order.map((c) => c.module).join(' or ')}, or choose another backend.`
-      : 'Install one of them, e.g. `npm install @tensorflow/tfjs-backend-cpu`.';
-    throw new BackendUnavailableError(
-      `No TensorFlow.js backend could start:\n${why}\n${hint}`,
-      attempts,
-    );
+    throw new BackendUnavailableError({ attempts, requested: options.prefer });
   }
+  if (options.quiet ?? true) tf.env?.().set('PROD', true);
   return {
     name: chosen.name,
     backend: tf.getBackend(),
     module: chosen.module,
-    gpu: !!chosen.gpu,
+    // A software adapter (SwiftShader) is no GPU: apps size their work by this flag.
+    gpu: !!chosen.gpu && chosenAdapter?.kind !== 'software',
+    ...(chosenAdapter ? { adapter: chosenAdapter } : {}),
     attempts,
   };
 }

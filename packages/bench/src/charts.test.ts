@@ -11,7 +11,7 @@ import {
   writeChart,
 } from './charts.js';
 import { InvalidArgumentError } from './errors.js';
-import { parseSvg, pngSize } from './svg-test-utils.js';
+import { parseSvg, pngSize } from './test-helpers/index.js';
 
 const history = {
   loss: [0.9, 0.6, 0.45],

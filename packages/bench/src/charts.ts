@@ -9,6 +9,8 @@ export interface TrainingHistory {
   acc: number[];
   valLoss?: number[];
   valAcc?: number[];
+  /** Wall time of each epoch (ms), validation included. */
+  epochMs?: number[];
 }
 
 /** A vega-lite specification (re-exported so callers need not depend on vega-lite). */
@@ -40,17 +42,17 @@ export function trainingCurvesSpec(
 ): ChartSpec {
   const epochs = history.acc.length;
   if (epochs === 0 || history.loss.length !== epochs) {
-    throw new InvalidArgumentError(
-      `history needs one acc and one loss value per epoch; got ${history.acc.length} acc and ${history.loss.length} loss.`,
-    );
+    throw new InvalidArgumentError({
+      message: `history needs one acc and one loss value per epoch; got ${history.acc.length} acc and ${history.loss.length} loss.`,
+    });
   }
   const values: { epoch: number; metric: string; split: string; value: number }[] = [];
   const push = (series: number[] | undefined, metric: string, split: string) => {
     if (!series?.length) return;
     if (series.length !== epochs) {
-      throw new InvalidArgumentError(
-        `history.${metric === 'accuracy' ? 'valAcc' : 'valLoss'} has ${series.length} values but there are ${epochs} epochs.`,
-      );
+      throw new InvalidArgumentError({
+        message: `history.${metric === 'accuracy' ? 'valAcc' : 'valLoss'} has ${series.length} values but there are ${epochs} epochs.`,
+      });
     }
     series.forEach((value, i) => {
       values.push({ epoch: i + 1, metric, split, value });
@@ -117,10 +119,14 @@ export function confusionMatrixSpec(
 ): ChartSpec {
   const n = confusion.length;
   if (n === 0 || confusion.some((r) => r.length !== n)) {
-    throw new InvalidArgumentError('confusion must be a non-empty square matrix (rows[t][p]).');
+    throw new InvalidArgumentError({
+      message: 'confusion must be a non-empty square matrix (rows[t][p]).',
+    });
   }
   if (classNames.length < n) {
-    throw new InvalidArgumentError(`classNames has ${classNames.length} names for ${n} classes.`);
+    throw new InvalidArgumentError({
+      message: `classNames has ${classNames.length} names for ${n} classes.`,
+    });
   }
   const names = classNames.slice(0, n);
   const values: { actual: string; predicted: string; count: number; share: number }[] = [];
@@ -200,6 +206,8 @@ export interface AccuracyBar {
 /** Colours of {@link accuracyComparisonSpec} by source: measured here stands out, references are muted. */
 const SOURCE_COLORS: Record<string, string> = {
   'this run': '#1f77b4',
+  'this run (subset)': '#9ecae1',
+  'reference experiment': '#ff7f0e',
   'seed reference': '#ff7f0e',
   'published reference': '#8c8c8c',
 };
@@ -210,10 +218,10 @@ const SOURCE_COLORS: Record<string, string> = {
  */
 export function accuracyComparisonSpec(
   bars: readonly AccuracyBar[],
-  options: { title?: string } = {},
+  options: { title?: string; subtitle?: string | string[] } = {},
 ): ChartSpec {
   if (bars.length === 0)
-    throw new InvalidArgumentError('accuracyComparisonSpec needs at least one bar.');
+    throw new InvalidArgumentError({ message: 'accuracyComparisonSpec needs at least one bar.' });
   const lo = Math.max(0, Math.floor(Math.min(...bars.map((b) => b.accuracy)) * 20) / 20 - 0.05);
   const order = [...bars].sort((a, b) => b.accuracy - a.accuracy).map((b) => b.name);
   const sources = [...new Set(bars.map((b) => b.source))];
@@ -233,7 +241,13 @@ export function accuracyComparisonSpec(
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(options.title ? { title: options.title } : {}),
+    ...(options.title
+      ? {
+          title: options.subtitle
+            ? { text: options.title, subtitle: options.subtitle }
+            : options.title,
+        }
+      : {}),
     data: { values: bars.map((b) => ({ ...b })) },
     width: 420,
     height: { step: 30 },

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { WebGpuAdapterInfo } from './webgpu.js';
 
 /** Where a benchmark ran. Plain JSON. */
 export interface Environment {
@@ -8,6 +9,8 @@ export interface Environment {
   backendModule?: string;
   /** TensorFlow.js version, when known. */
   tfjsVersion?: string;
+  /** The WebGPU adapter, when the backend is `webgpu` (a `software` one measures no GPU). */
+  adapter?: WebGpuAdapterInfo;
   nodeVersion: string;
   /** `process.platform`-`process.arch`. */
   platform: string;
@@ -28,6 +31,8 @@ export interface CollectEnvironmentOptions {
   backend?: string;
   backendModule?: string;
   tfjsVersion?: string;
+  /** The WebGPU adapter (`BackendSelection.adapter` of {@link selectBackend}). */
+  adapter?: WebGpuAdapterInfo;
   /** The date to record; default now. */
   date?: Date;
   env?: Record<string, string | undefined>;
@@ -57,5 +62,6 @@ export function collectEnvironment(options: CollectEnvironmentOptions = {}): Env
   };
   if (options.backendModule) result.backendModule = options.backendModule;
   if (options.tfjsVersion) result.tfjsVersion = options.tfjsVersion;
+  if (options.adapter) result.adapter = { ...options.adapter };
   return result;
 }

@@ -3,6 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
+ * @internal The package's one atomic write (not exported from the main entry).
  * Writes `data` to `path` atomically: a temp file beside it, then a rename, so readers never see a
  * half-written file. Creates the parent folder.
  */

@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 export {
+  type BackendAttempt,
   type BackendCandidate,
   type BackendSelection,
+  type BackendSetUpContext,
   DEFAULT_BACKEND_CANDIDATES,
-  importFrom,
   type SelectBackendOptions,
   selectBackend,
   type TfBackendLike,
@@ -32,13 +33,14 @@ export {
   type Environment,
 } from './environment.js';
 export {
-  type BackendAttempt,
   BackendUnavailableError,
   BenchError,
+  type BenchErrorCode,
   InvalidArgumentError,
+  type WebGpuProblem,
+  WebGpuUnavailableError,
 } from './errors.js';
 export { formatBytes, formatDuration, formatPercent } from './format.js';
-export { writeFileAtomic } from './fs.js';
 export {
   type AveragedMetrics,
   accuracy,
@@ -59,30 +61,27 @@ export {
   type ProgressOptions,
   resolveProgressMode,
 } from './progress.js';
-export { type Reference, type ReferenceKind, SEED_REFERENCES } from './references.js';
+export type { Reference, ReferenceKind } from './references.js';
 export {
   assertBenchReport,
   type BenchReport,
   type ChartEntry,
   type Comparison,
   type ComparisonRow,
-  cnnVsReferencesComparison,
-  comparisonTable,
-  confusionTable,
+  type ComparisonSource,
   type ExternalRun,
-  historyTable,
-  knnVsSklearnComparison,
+  isSubsetRun,
   type ModelRun,
-  modelsTable,
+  modelRow,
   type Params,
-  perClassTable,
+  paramText,
   type ReportFiles,
+  referenceRow,
   renderMarkdown,
   renderTerminal,
   type WriteReportOptions,
   writeReport,
 } from './report.js';
-export { type Align, markdownTable, type Table, terminalTable } from './table.js';
 export {
   type MeasureOptions,
   type MemoryStats,
@@ -95,3 +94,10 @@ export {
   type TimingStats,
   timeIt,
 } from './timing.js';
+export {
+  type SetUpWebGpuOptions,
+  SWIFTSHADER_ICDS,
+  setUpWebGpu,
+  type WebGpuAdapterInfo,
+  type WebGpuSetup,
+} from './webgpu.js';

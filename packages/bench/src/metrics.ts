@@ -48,14 +48,14 @@ function checkLabels(name: string, labels: Labels, numClasses?: number): number 
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
     if (!Number.isInteger(v) || v < 0) {
-      throw new InvalidArgumentError(
-        `${name}[${i}] is ${v}; labels must be non-negative integers (class indices).`,
-      );
+      throw new InvalidArgumentError({
+        message: `${name}[${i}] is ${v}; labels must be non-negative integers (class indices).`,
+      });
     }
     if (numClasses !== undefined && v >= numClasses) {
-      throw new InvalidArgumentError(
-        `${name}[${i}] is ${v} but numClasses is ${numClasses}; pass a larger numClasses or fix the labels.`,
-      );
+      throw new InvalidArgumentError({
+        message: `${name}[${i}] is ${v} but numClasses is ${numClasses}; pass a larger numClasses or fix the labels.`,
+      });
     }
     if (v > max) max = v;
   }
@@ -64,15 +64,19 @@ function checkLabels(name: string, labels: Labels, numClasses?: number): number 
 
 function checkPair(yTrue: Labels, yPred: Labels, numClasses?: number): number {
   if (yTrue.length !== yPred.length) {
-    throw new InvalidArgumentError(
-      `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; they must be the same length.`,
-    );
+    throw new InvalidArgumentError({
+      message: `yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; they must be the same length.`,
+    });
   }
   if (yTrue.length === 0) {
-    throw new InvalidArgumentError('yTrue and yPred are empty; metrics need at least one sample.');
+    throw new InvalidArgumentError({
+      message: 'yTrue and yPred are empty; metrics need at least one sample.',
+    });
   }
   if (numClasses !== undefined && (!Number.isInteger(numClasses) || numClasses < 1)) {
-    throw new InvalidArgumentError(`numClasses must be a positive integer, got ${numClasses}.`);
+    throw new InvalidArgumentError({
+      message: `numClasses must be a positive integer, got ${numClasses}.`,
+    });
   }
   const maxTrue = checkLabels('yTrue', yTrue, numClasses);
   const maxPred = checkLabels('yPred', yPred, numClasses);
@@ -153,9 +157,9 @@ export function classificationReport(
   const cm = confusionMatrix(yTrue, yPred, options.numClasses ?? names?.length);
   const n = cm.numClasses;
   if (names && names.length < n) {
-    throw new InvalidArgumentError(
-      `classNames has ${names.length} names but there are ${n} classes; give one name per class.`,
-    );
+    throw new InvalidArgumentError({
+      message: `classNames has ${names.length} names but there are ${n} classes; give one name per class.`,
+    });
   }
   const support = new Float64Array(n);
   const predicted = new Float64Array(n);

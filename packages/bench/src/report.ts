@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import type { BackendAttempt } from './backend.js';
 import {
   type AccuracyBar,
   accuracyComparisonSpec,
@@ -8,11 +9,11 @@ import {
   writeChart,
 } from './charts.js';
 import type { Environment } from './environment.js';
-import { type BackendAttempt, InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from './errors.js';
 import { formatBytes, formatDuration, formatPercent } from './format.js';
 import { writeFileAtomic } from './fs.js';
 import type { ClassificationReport } from './metrics.js';
-import { type Reference, SEED_REFERENCES } from './references.js';
+import type { Reference } from './references.js';
 import { markdownTable, type Table, terminalTable } from './table.js';
 import type { MemoryStats } from './timing.js';
 
@@ -32,8 +33,15 @@ export interface ModelRun {
   accuracy: number;
   /** Test loss, when the model has one. */
   loss?: number;
+  /** Number of parameters (weights), for models that have them. */
+  parameters?: number;
+  /**
+   * `true` when the model was loaded ready-made (e.g. shipped pretrained weights) rather than trained by
+   * this run; `timings.trainMs` is then the loading time.
+   */
+  loaded?: boolean;
   metrics: ClassificationReport;
-  /** `trainMs`: fitting/training; `inferenceMs`: predicting the whole test set. */
+  /** `trainMs`: fitting/training (or loading); `inferenceMs`: predicting the whole test set. */
   timings: { trainMs: number; inferenceMs: number };
   memory?: MemoryStats;
   /** Per-epoch history, for trained models. */
@@ -55,12 +63,23 @@ export interface ExternalRun {
   testSize?: number;
 }
 
+/**
+ * Where a comparison row's figure comes from: measured by `this run`, reported by the `reference
+ * experiment` (the one the benchmark reproduces), a `published reference`, or `not run` (with the
+ * reason in `details`). `seed reference` is the deprecated name of `reference experiment`.
+ */
+export type ComparisonSource =
+  | 'this run'
+  | 'reference experiment'
+  | 'published reference'
+  | 'not run'
+  | /** @deprecated Use `'reference experiment'`. */ 'seed reference';
+
 /** One row of a comparison table. */
 export interface ComparisonRow {
   name: string;
   accuracy: number | null;
-  /** `this run`, `seed reference`, `published reference`, or `not run`. */
-  source: 'this run' | 'seed reference' | 'published reference' | 'not run';
+  source: ComparisonSource;
   details: string;
   timeMs?: number;
   url?: string;
@@ -94,8 +113,15 @@ export interface BenchReport {
   dataset: {
     name: string;
     dir?: string;
+    /** Images used by this run. */
     trainSize: number;
     testSize: number;
+    /**
+     * Images in the full splits, when the run used fewer (`trainSize`/`testSize` below these): the
+     * report and the accuracy chart then mark the run as a subset run.
+     */
+    fullTrainSize?: number;
+    fullTestSize?: number;
     classNames: string[];
   };
   models: ModelRun[];
@@ -106,88 +132,73 @@ export interface BenchReport {
   charts: ChartEntry[];
 }
 
-function refRow(ref: Reference): ComparisonRow {
+/**
+ * A comparison row for a reference figure: source `published reference` for `published` figures,
+ * `reference experiment` otherwise.
+ */
+export function referenceRow(ref: Reference): ComparisonRow {
   const row: ComparisonRow = {
     name: ref.name,
     accuracy: ref.accuracy,
-    source: ref.kind === 'seed' ? 'seed reference' : 'published reference',
+    source: ref.kind === 'published' ? 'published reference' : 'reference experiment',
     details: `${ref.details} — ${ref.source}`,
   };
   if (ref.url) row.url = ref.url;
   return row;
 }
 
-function runRow(run: ModelRun, details: string): ComparisonRow {
+/**
+ * A comparison row for a model of this run: its accuracy, its train + inference time, and `details`
+ * (default: its parameters and its train/test sizes).
+ */
+export function modelRow(run: ModelRun, details?: string): ComparisonRow {
   return {
     name: run.name,
     accuracy: run.accuracy,
     source: 'this run',
-    details,
+    details: details ?? `${paramText(run.params)}; ${run.trainSize} train / ${run.testSize} test`,
     timeMs: run.timings.trainMs + run.timings.inferenceMs,
   };
 }
 
-function paramText(params: Params): string {
+/** `{ k: 5, metric: 'euclidean' }` → `'k=5, metric=euclidean'` (null values left out). */
+export function paramText(params: Params): string {
   return Object.entries(params)
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
 
-/**
- * The seed's "KNN vs scikit-learn" table: this run's KNN, scikit-learn measured on this machine (or why
- * not), and the seed's scikit-learn figure.
- */
-export function knnVsSklearnComparison(knn: ModelRun, sklearn?: ExternalRun): Comparison {
-  const rows: ComparisonRow[] = [
-    runRow(knn, `${paramText(knn.params)}; ${knn.trainSize} train / ${knn.testSize} test`),
-  ];
-  if (sklearn?.status === 'ran' && sklearn.accuracy !== undefined) {
-    rows.push({
-      name: `${sklearn.name}${sklearn.version ? ` ${sklearn.version}` : ''}`,
-      accuracy: sklearn.accuracy,
-      source: 'this run',
-      details: `${paramText(sklearn.params)}; ${sklearn.trainSize} train / ${sklearn.testSize} test`,
-      timeMs: (sklearn.trainMs ?? 0) + (sklearn.inferenceMs ?? 0),
-    });
-  } else {
-    rows.push({
-      name: sklearn?.name ?? 'scikit-learn KNeighborsClassifier',
-      accuracy: null,
-      source: 'not run',
-      details: sklearn?.reason ?? 'not measured in this run',
-    });
-  }
-  rows.push(refRow(SEED_REFERENCES.sklearnKnn));
-  return {
-    id: 'knn-vs-sklearn',
-    title: 'KNN vs scikit-learn KNeighborsClassifier',
-    rows,
-    note: 'Same data and k; scikit-learn breaks distance ties by training order and vote ties by the smallest label.',
-  };
+/** Whether the run used fewer images than the full splits (see `BenchReport.dataset`). */
+export function isSubsetRun(report: Pick<BenchReport, 'dataset'>): boolean {
+  const d = report.dataset;
+  return (
+    (d.fullTrainSize !== undefined && d.trainSize < d.fullTrainSize) ||
+    (d.fullTestSize !== undefined && d.testSize < d.fullTestSize)
+  );
 }
 
-/** The seed's "CNN vs references" table: this run's CNN, the seed CNN and two published CNNs. */
-export function cnnVsReferencesComparison(cnn: ModelRun): Comparison {
-  return {
-    id: 'cnn-vs-references',
-    title: 'CNN vs published references',
-    rows: [
-      runRow(cnn, `${paramText(cnn.params)}; ${cnn.trainSize} train / ${cnn.testSize} test`),
-      refRow(SEED_REFERENCES.seedCnn),
-      refRow(SEED_REFERENCES.vgg16),
-      refRow(SEED_REFERENCES.threeConv),
-    ],
-    note: "Published figures are from the Fashion-MNIST README's table of submitted benchmarks, which its maintainers have not verified; they were not re-run here.",
-  };
+/** The subset warning, as two sentences. */
+function subsetLines(report: BenchReport): [string, string] {
+  const d = report.dataset;
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    `Subset run: ${n(d.trainSize)} of ${n(d.fullTrainSize ?? d.trainSize)} training and ` +
+      `${n(d.testSize)} of ${n(d.fullTestSize ?? d.testSize)} test images.`,
+    'Its figures are not comparable with full-set results or the references.',
+  ];
+}
+
+function subsetText(report: BenchReport): string {
+  return subsetLines(report).join(' ');
 }
 
 function dash(v: number | undefined, f: (x: number) => string): string {
   return v === undefined || !Number.isFinite(v) ? '—' : f(v);
 }
 
-/** The "KNN vs CNN" table: one column per model. */
-export function modelsTable(models: readonly ModelRun[]): Table {
+/** The models side by side: one column per model. */
+function modelsTable(models: readonly ModelRun[]): Table {
   const row = (label: string, f: (m: ModelRun) => string) => [label, ...models.map(f)];
   return {
     headers: ['', ...models.map((m) => m.name)],
@@ -198,8 +209,18 @@ export function modelsTable(models: readonly ModelRun[]): Table {
       row('Macro precision', (m) => formatPercent(m.metrics.macro.precision)),
       row('Macro recall', (m) => formatPercent(m.metrics.macro.recall)),
       row('Test loss', (m) => dash(m.loss, (x) => x.toFixed(4))),
-      row('Train / test samples', (m) => `${m.trainSize} / ${m.testSize}`),
-      row('Training (fit) time', (m) => formatDuration(m.timings.trainMs)),
+      // Only when some model counts its parameters.
+      ...(models.some((m) => m.parameters !== undefined)
+        ? [row('Parameters', (m) => dash(m.parameters, (x) => x.toLocaleString('en-US')))]
+        : []),
+      row('Train / test samples', (m) =>
+        m.loaded ? `— / ${m.testSize}` : `${m.trainSize} / ${m.testSize}`,
+      ),
+      row('Training (fit) time', (m) =>
+        m.loaded
+          ? `loaded in ${formatDuration(m.timings.trainMs)}, not trained here`
+          : formatDuration(m.timings.trainMs),
+      ),
       row('Inference time (test set)', (m) => formatDuration(m.timings.inferenceMs)),
       row('Inference per sample', (m) =>
         m.testSize ? `${(m.timings.inferenceMs / m.testSize).toFixed(3)} ms` : '—',
@@ -211,14 +232,14 @@ export function modelsTable(models: readonly ModelRun[]): Table {
 }
 
 /** A comparison as a table. */
-export function comparisonTable(c: Comparison): Table {
+function comparisonTable(c: Comparison): Table {
   return {
     headers: ['Model', 'Test accuracy', 'Source', 'Time', 'Details'],
     align: ['left', 'right', 'left', 'right', 'left'],
     rows: c.rows.map((r) => [
       r.source === 'published reference' ? `${r.name} *` : r.name,
       r.accuracy === null ? '—' : formatPercent(r.accuracy),
-      r.source,
+      r.source === 'seed reference' ? 'reference experiment' : r.source,
       dash(r.timeMs, formatDuration),
       r.details,
     ]),
@@ -226,7 +247,7 @@ export function comparisonTable(c: Comparison): Table {
 }
 
 /** Per-class precision / recall / F1 of each model. */
-export function perClassTable(models: readonly ModelRun[], classNames: readonly string[]): Table {
+function perClassTable(models: readonly ModelRun[], classNames: readonly string[]): Table {
   const headers = ['Class', 'Support'];
   for (const m of models) headers.push(`${m.id} P`, `${m.id} R`, `${m.id} F1`);
   const n = Math.max(...models.map((m) => m.metrics.numClasses));
@@ -253,22 +274,29 @@ export function perClassTable(models: readonly ModelRun[], classNames: readonly 
 }
 
 /** One row per epoch: loss, accuracy, validation loss and accuracy. */
-export function historyTable(h: TrainingHistory): Table {
+function historyTable(h: TrainingHistory): Table {
+  const timed = (h.epochMs?.length ?? 0) > 0;
+  const headers = ['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'];
+  if (timed) headers.push('Time');
   return {
-    headers: ['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'],
-    align: ['right', 'right', 'right', 'right', 'right'],
-    rows: h.loss.map((loss, i) => [
-      String(i + 1),
-      loss.toFixed(4),
-      formatPercent(h.acc[i]!),
-      dash(h.valLoss?.[i], (x) => x.toFixed(4)),
-      dash(h.valAcc?.[i], formatPercent),
-    ]),
+    headers,
+    align: headers.map(() => 'right' as const),
+    rows: h.loss.map((loss, i) => {
+      const row = [
+        String(i + 1),
+        loss.toFixed(4),
+        formatPercent(h.acc[i]!),
+        dash(h.valLoss?.[i], (x) => x.toFixed(4)),
+        dash(h.valAcc?.[i], formatPercent),
+      ];
+      if (timed) row.push(dash(h.epochMs?.[i], formatDuration));
+      return row;
+    }),
   };
 }
 
 /** The confusion matrix of a model (rows: true class, columns: predicted). */
-export function confusionTable(run: ModelRun, classNames: readonly string[]): Table {
+function confusionTable(run: ModelRun, classNames: readonly string[]): Table {
   const names = run.metrics.confusion.map((_, i) => classNames[i] ?? String(i));
   return {
     headers: ['True \\ predicted', ...names],
@@ -283,6 +311,14 @@ function environmentTable(report: BenchReport): Table {
     headers: ['', ''],
     rows: [
       ['Backend', `${e.backend}${e.backendModule ? ` (${e.backendModule})` : ''}`],
+      ...(e.adapter
+        ? [
+            [
+              'GPU adapter',
+              `${e.adapter.device || e.adapter.description || 'unnamed'} (${[e.adapter.vendor, e.adapter.architecture].filter(Boolean).join(' ')}, ${e.adapter.kind}${e.adapter.kind === 'software' ? ': runs on the CPU, not a GPU' : ''})`,
+            ],
+          ]
+        : []),
       ['TensorFlow.js', e.tfjsVersion ?? '—'],
       ['Node.js', e.nodeVersion],
       ['OS', `${e.os} (${e.platform})`],
@@ -328,6 +364,7 @@ export function renderMarkdown(report: BenchReport): string {
       `Total time ${formatDuration(report.timings.totalMs)}.`,
     '',
   );
+  if (isSubsetRun(report)) md.push(`> **${subsetText(report)}**`, '');
   if (report.models.length > 0) {
     md.push(`## ${modelsTitle(report.models)}`, '', markdownTable(modelsTable(report.models)), '');
   }
@@ -385,6 +422,7 @@ export function renderMarkdown(report: BenchReport): string {
 /** The headline tables for a terminal: models side by side and each comparison. */
 export function renderTerminal(report: BenchReport): string {
   const out: string[] = [];
+  if (isSubsetRun(report)) out.push(`NOTE: ${subsetText(report)}`, '');
   if (report.models.length > 0) {
     out.push(
       terminalTable(modelsTable(report.models), {
@@ -464,8 +502,10 @@ export async function writeReport(
     }
     const bars = accuracyBars(report);
     if (bars.length > 0) {
-      const title = 'Test accuracy: this run vs references';
-      await add('accuracy-comparison', title, accuracyComparisonSpec(bars, { title }));
+      const subset = isSubsetRun(report);
+      const title = `Test accuracy: this run${subset ? ' (a subset run)' : ''} vs references`;
+      const subtitle = subset ? subsetLines(report) : undefined;
+      await add('accuracy-comparison', title, accuracyComparisonSpec(bars, { title, subtitle }));
     }
   }
   report.charts = charts;
@@ -477,27 +517,34 @@ export async function writeReport(
   return { json, markdown, charts };
 }
 
+/** Sources as the chart's legend shows them: a subset run's own figures are marked as such. */
+function barSource(source: ComparisonSource, subset: boolean): string {
+  if (source === 'seed reference') return 'reference experiment';
+  return source === 'this run' && subset ? 'this run (subset)' : source;
+}
+
 function accuracyBars(report: BenchReport): AccuracyBar[] {
+  const subset = isSubsetRun(report);
   const seen = new Set<string>();
   const bars: AccuracyBar[] = [];
   for (const c of report.comparisons) {
     for (const r of c.rows) {
       if (r.accuracy === null || seen.has(r.name)) continue;
       seen.add(r.name);
-      bars.push({ name: r.name, accuracy: r.accuracy, source: r.source });
+      bars.push({ name: r.name, accuracy: r.accuracy, source: barSource(r.source, subset) });
     }
   }
   for (const m of report.models) {
     if (!seen.has(m.name)) {
       seen.add(m.name);
-      bars.push({ name: m.name, accuracy: m.accuracy, source: 'this run' });
+      bars.push({ name: m.name, accuracy: m.accuracy, source: barSource('this run', subset) });
     }
   }
   return bars;
 }
 
 function fail(path: string, what: string): never {
-  throw new InvalidArgumentError(`results JSON: ${path} ${what}`);
+  throw new InvalidArgumentError({ message: `results JSON: ${path} ${what}` });
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -535,6 +582,7 @@ export function assertBenchReport(value: unknown): asserts value is BenchReport 
   need(env, '$.environment', 'cores', 'number');
   need(env, '$.environment', 'totalMemoryBytes', 'number');
   need(env, '$.environment', 'ci', 'boolean');
+  if (env.adapter !== undefined) need(env, '$.environment', 'adapter', 'object');
   if (Number.isNaN(Date.parse(env.date as string)))
     fail('$.environment.date', 'must be an ISO date');
   need(value, '$', 'backendAttempts', 'array');
@@ -543,6 +591,9 @@ export function assertBenchReport(value: unknown): asserts value is BenchReport 
   need(ds, '$.dataset', 'name', 'string');
   need(ds, '$.dataset', 'trainSize', 'number');
   need(ds, '$.dataset', 'testSize', 'number');
+  for (const k of ['fullTrainSize', 'fullTestSize']) {
+    if (ds[k] !== undefined) need(ds, '$.dataset', k, 'number');
+  }
   need(ds, '$.dataset', 'classNames', 'array');
   const models = need(value, '$', 'models', 'array') as unknown[];
   models.forEach((m, i) => {
@@ -550,6 +601,8 @@ export function assertBenchReport(value: unknown): asserts value is BenchReport 
     if (!isObj(m)) fail(p, 'must be an object');
     for (const k of ['id', 'name']) need(m, p, k, 'string');
     for (const k of ['trainSize', 'testSize', 'accuracy']) need(m, p, k, 'number');
+    if (m.parameters !== undefined) need(m, p, 'parameters', 'number');
+    if (m.loaded !== undefined) need(m, p, 'loaded', 'boolean');
     need(m, p, 'params', 'object');
     const t = need(m, p, 'timings', 'object') as Record<string, unknown>;
     need(t, `${p}.timings`, 'trainMs', 'number');
@@ -565,6 +618,7 @@ export function assertBenchReport(value: unknown): asserts value is BenchReport 
     if (m.history !== undefined) {
       const h = need(m, p, 'history', 'object') as Record<string, unknown>;
       for (const k of ['loss', 'acc']) need(h, `${p}.history`, k, 'array');
+      if (h.epochMs !== undefined) need(h, `${p}.history`, 'epochMs', 'array');
     }
   });
   need(value, '$', 'external', 'array');

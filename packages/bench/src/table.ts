@@ -1,5 +1,5 @@
 /** Column alignment. */
-export type Align = 'left' | 'right';
+type Align = 'left' | 'right';
 
 /** A table: headers, rows of cells (already formatted) and optional per-column alignment. */
 export interface Table {

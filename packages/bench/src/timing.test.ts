@@ -16,6 +16,8 @@ function fakeClock(steps: number[]): () => number {
 }
 
 beforeAll(async () => {
+  // Silences tfjs's "looks like you are running TensorFlow.js in Node.js" banner (warnings only).
+  tf.enableProdMode();
   await tf.setBackend('cpu');
   await tf.ready();
 });

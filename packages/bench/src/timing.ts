@@ -20,7 +20,7 @@ export interface TimingStats {
 /** Mean, median, min, max and standard deviation of `samples` (milliseconds). */
 export function summarize(samples: readonly number[]): TimingStats {
   if (samples.length === 0) {
-    throw new InvalidArgumentError('summarize() needs at least one sample.');
+    throw new InvalidArgumentError({ message: 'summarize() needs at least one sample.' });
   }
   const sorted = [...samples].sort((a, b) => a - b);
   const n = sorted.length;
@@ -63,10 +63,14 @@ export async function timeIt<T>(
   const repeats = options.repeats ?? 5;
   const now = options.now ?? (() => performance.now());
   if (!Number.isInteger(warmup) || warmup < 0) {
-    throw new InvalidArgumentError(`warmup must be a non-negative integer, got ${warmup}.`);
+    throw new InvalidArgumentError({
+      message: `warmup must be a non-negative integer, got ${warmup}.`,
+    });
   }
   if (!Number.isInteger(repeats) || repeats < 1) {
-    throw new InvalidArgumentError(`repeats must be a positive integer, got ${repeats}.`);
+    throw new InvalidArgumentError({
+      message: `repeats must be a positive integer, got ${repeats}.`,
+    });
   }
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];

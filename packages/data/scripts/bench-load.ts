@@ -9,14 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DEBIAN_DIR,
-  FILES,
-  loadFashionMnist,
-  maybeGunzip,
-  maybeGunzipAsync,
-  parseIdx,
-} from '../src/index.js';
+import { loadFashionMnist, maybeGunzip, maybeGunzipAsync, parseIdx } from '../src/index.js';
+import { DEBIAN_DIR, FILES } from '../src/paths.js';
 
 const argv = process.argv.slice(2);
 const { values } = parseArgs({

@@ -29,5 +29,6 @@ export function sha256(bytes: Uint8Array): string {
  */
 export function verifySha256(bytes: Uint8Array, expected: string, file: string): void {
   const actual = sha256(bytes);
-  if (actual !== expected.toLowerCase()) throw new ChecksumMismatchError(file, expected, actual);
+  if (actual !== expected.toLowerCase())
+    throw new ChecksumMismatchError({ file, expected, actual });
 }

@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  AbortedError,
   ChecksumMismatchError,
   DownloadAbortedError,
   DownloadError,
   type DownloadOptions,
   type DownloadProgress,
   downloadFashionMnist,
-  FILES,
   InvalidArgumentError,
   loadFashionMnist,
 } from './index.js';
-import { makeFixture, removeTempDirs, tempDir } from './test-helpers.js';
+import { FILES } from './paths.js';
+import { makeFixture, removeTempDirs, tempDir } from './test-helpers/index.js';
 
 // A local server on 127.0.0.1 (random port) with one "mirror" per behaviour, under /<mode>/<file>:
 //   ok       serves the fixture files
@@ -288,7 +289,7 @@ describe('downloadFashionMnist against a local server', () => {
     expect(d.test.labels).toEqual(fixture.test.labels);
   });
 
-  it('abort through the signal: DownloadAbortedError, nothing is left', async () => {
+  it('abort through the signal: AbortedError (code ABORTED), nothing is left', async () => {
     const dir = await tempDir();
     const ac = new AbortController();
     const e = await catchErr(
@@ -298,14 +299,19 @@ describe('downloadFashionMnist against a local server', () => {
         onProgress: () => ac.abort(),
       }),
     );
+    expect(e).toBeInstanceOf(AbortedError);
+    expect(AbortedError.isInstance(e)).toBe(true);
+    expect((e as AbortedError).code).toBe('ABORTED');
+    expect((e as AbortedError).message).toMatch(/Call it again/);
+    // The deprecated alias is the same class.
+    expect(DownloadAbortedError).toBe(AbortedError);
     expect(e).toBeInstanceOf(DownloadAbortedError);
-    expect((e as DownloadAbortedError).code).toBe('DOWNLOAD_ABORTED');
     expect(readdirSync(dir)).toEqual([]);
     // An already aborted signal fetches nothing.
     const e2 = await catchErr(
       downloadFashionMnist({ ...opts(dir, 'ok'), signal: AbortSignal.abort() }),
     );
-    expect(e2).toBeInstanceOf(DownloadAbortedError);
+    expect(e2).toBeInstanceOf(AbortedError);
     expect(hits.has(`ok/${FILES.trainImages}`)).toBe(false);
   });
 
@@ -320,7 +326,7 @@ describe('downloadFashionMnist against a local server', () => {
         signal: ac.signal,
       }),
     );
-    expect(e).toBeInstanceOf(DownloadAbortedError);
+    expect(e).toBeInstanceOf(AbortedError);
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SHA256, sha256 } from './checksum.js';
 import {
+  AbortedError,
   ChecksumMismatchError,
-  DownloadAbortedError,
   type DownloadAttempt,
   DownloadError,
   FmnistDataError,
@@ -59,7 +59,7 @@ export interface DownloadOptions {
   checksums?: Readonly<Record<string, string>>;
   /** Called after every chunk received. */
   onProgress?: (progress: DownloadProgress) => void;
-  /** Cancels the download; a {@link DownloadAbortedError} is thrown and nothing is left behind. */
+  /** Cancels the download; an {@link AbortedError} is thrown and nothing is left behind. */
   signal?: AbortSignal;
   /**
    * Give up a try when no byte arrives for this long (waiting for the response or in the middle of
@@ -133,7 +133,7 @@ async function verifyStored(
   const bytes = new Uint8Array(await readFile(path));
   const actual = sha256(await maybeGunzipAsync(bytes));
   if (actual !== expected.toLowerCase()) {
-    throw new ChecksumMismatchError(name, expected, actual, hint);
+    throw new ChecksumMismatchError({ file: name, expected, actual, hint });
   }
   return bytes.byteLength;
 }
@@ -158,7 +158,7 @@ async function verifyStored(
  * ```
  *
  * @throws {@link DownloadError} when a file could not be fetched and verified from any mirror.
- * @throws {@link DownloadAbortedError} when `signal` aborts.
+ * @throws {@link AbortedError} (code `ABORTED`) when `signal` aborts.
  */
 const PART = /^\..+\.(\d+)\.[0-9a-f-]{36}\.part$/;
 
@@ -195,23 +195,37 @@ export async function downloadFashionMnist(options: DownloadOptions = {}): Promi
   const retries = options.retries ?? 2;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retryDelayMs = options.retryDelayMs ?? 500;
-  if (mirrors.length === 0) throw new InvalidArgumentError('downloadFashionMnist: no mirrors.');
+  if (mirrors.length === 0)
+    throw new InvalidArgumentError({
+      argument: 'mirrors',
+      message:
+        'downloadFashionMnist: `mirrors` is empty; pass at least one base URL (or leave it out).',
+    });
   if (!Number.isInteger(retries) || retries < 0) {
-    throw new InvalidArgumentError(`retries must be an integer ≥ 0, got ${retries}.`);
+    throw new InvalidArgumentError({
+      argument: 'retries',
+      message: `retries must be an integer ≥ 0, got ${retries}.`,
+    });
   }
-  if (!(timeoutMs > 0)) throw new InvalidArgumentError(`timeoutMs must be > 0, got ${timeoutMs}.`);
+  if (!(timeoutMs > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `timeoutMs must be > 0, got ${timeoutMs}.`,
+    });
+  }
   for (const file of files) {
     if (!checksums[file]) {
-      throw new InvalidArgumentError(
-        `No SHA-256 known for ${file}: pass it in \`checksums\` (unverified files are never stored).`,
-      );
+      throw new InvalidArgumentError({
+        argument: 'checksums',
+        message: `No SHA-256 known for ${file}: pass it in \`checksums\` (unverified files are never stored).`,
+      });
     }
   }
   await mkdir(dir, { recursive: true });
   await removeStaleParts(dir);
   const out: DownloadedFile[] = [];
   for (const [fileIndex, file] of files.entries()) {
-    if (options.signal?.aborted) throw new DownloadAbortedError(file, options.signal.reason);
+    if (options.signal?.aborted) throw aborted(file, options.signal.reason);
     const path = join(dir, file);
     const expected = checksums[file]!;
     if (!options.force && existsSync(path)) {
@@ -265,7 +279,7 @@ async function fetchOne(
         try {
           await sleep(o.retryDelayMs * 2 ** (attempt - 2), undefined, { signal: o.signal });
         } catch {
-          throw new DownloadAbortedError(file, o.signal?.reason);
+          throw aborted(file, o.signal?.reason);
         }
       }
       try {
@@ -273,7 +287,7 @@ async function fetchOne(
         return { url, bytes };
       } catch (e) {
         if (e instanceof CallbackError) throw e.error;
-        if (o.signal?.aborted) throw new DownloadAbortedError(file, o.signal.reason);
+        if (o.signal?.aborted) throw aborted(file, o.signal.reason);
         const retryable = e instanceof AttemptError ? e.retryable : true;
         const status = e instanceof AttemptError ? e.status : undefined;
         attempts.push({ url, status, reason: describe(e) });
@@ -282,7 +296,7 @@ async function fetchOne(
       }
     }
   }
-  throw new DownloadError(file, attempts, { cause: lastError });
+  throw new DownloadError({ file, attempts, cause: lastError });
 }
 
 /** One try of one URL; returns the stored size or throws (after removing its temporary file). */
@@ -383,6 +397,10 @@ async function tryOnce(
     await handle?.close().catch(() => {});
     await rm(tmp, { force: true }).catch(() => {});
   }
+}
+
+function aborted(file: string, reason: unknown): AbortedError {
+  return new AbortedError({ what: `Download of ${file}`, cause: reason });
 }
 
 /** The idle timeout's own error when it fired, else the error itself. */

@@ -47,16 +47,9 @@ function zlibOptions(bytes: Uint8Array, maxOutputBytes: number): ZlibOptions {
 function gunzipError(cause: unknown, maxOutputBytes: number): GzipError {
   const err = cause as NodeJS.ErrnoException;
   if (err?.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-    return new GzipError(
-      `gzip data decompresses to more than ${maxOutputBytes} bytes (the maxOutputBytes limit). ` +
-        'Raise the limit if the file is genuine; otherwise it is corrupt.',
-      { cause, code: 'GZIP_TOO_LARGE' },
-    );
+    return new GzipError({ maxOutputBytes, cause });
   }
-  return new GzipError(
-    `Corrupt or truncated gzip data (${err?.message ?? String(cause)}). Delete the file and fetch it again.`,
-    { cause },
-  );
+  return new GzipError({ cause });
 }
 
 function maxOutput(options: GunzipOptions): number {

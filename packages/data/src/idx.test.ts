@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { IDX_TYPES } from './idx.js';
 import {
   CountMismatchError,
   encodeIdx,
   FmnistDataError,
   GzipError,
-  IDX_TYPES,
   type IdxArray,
   type IdxElementType,
   IdxFormatError,

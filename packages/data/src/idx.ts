@@ -44,7 +44,7 @@ export interface IdxHeader {
 }
 
 /** Bytes per element of each IDX element type. */
-export const IDX_BYTES: Readonly<Record<IdxElementType, number>> = {
+const IDX_BYTES: Readonly<Record<IdxElementType, number>> = {
   uint8: 1,
   int8: 1,
   int16: 2,
@@ -73,33 +73,41 @@ const TYPE_CODES: Readonly<Record<IdxElementType, number>> = {
  */
 export function parseIdxHeader(bytes: Uint8Array, fileBytes = bytes.byteLength): IdxHeader {
   if (bytes.byteLength < 4) {
-    throw new IdxFormatError(
-      `IDX file too short: ${bytes.byteLength} bytes, the magic number alone needs 4. ` +
+    throw new IdxFormatError({
+      reason:
+        `IDX file too short: ${bytes.byteLength} bytes, the magic number alone needs 4. ` +
         'The file is empty or truncated: delete it and fetch it again.',
-    );
+    });
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new IdxFormatError(
-      `Bad IDX magic number 0x${hex(bytes, 0, 4)}: the first two bytes must be zero. ` +
+    throw new IdxFormatError({
+      reason:
+        `Bad IDX magic number 0x${hex(bytes, 0, 4)}: the first two bytes must be zero. ` +
         'Is this an IDX file (or a corrupt download, or gzip data that was not decompressed)?',
-    );
+    });
   }
   const typeCode = bytes[2]!;
   const type = IDX_TYPES[typeCode as keyof typeof IDX_TYPES];
   if (!type) {
-    throw new IdxFormatError(
-      `Unknown IDX element type 0x${typeCode.toString(16).padStart(2, '0')}; expected one of 08, 09, 0b, 0c, 0d, 0e.`,
-    );
+    throw new IdxFormatError({
+      reason:
+        `Unknown IDX element type 0x${typeCode.toString(16).padStart(2, '0')}; expected one of ` +
+        '08, 09, 0b, 0c, 0d, 0e. Is this an IDX file?',
+    });
   }
   const rank = bytes[3]!;
-  if (rank === 0) throw new IdxFormatError('IDX file declares zero dimensions.');
+  if (rank === 0) {
+    throw new IdxFormatError({
+      reason: 'IDX file declares zero dimensions: it is corrupt; delete it and fetch it again.',
+    });
+  }
   const headerBytes = 4 + 4 * rank;
   if (bytes.byteLength < headerBytes) {
-    throw new IdxSizeMismatchError(
-      `Truncated IDX header: ${rank} dimensions need ${headerBytes} header bytes, the file has ${bytes.byteLength}.`,
-      headerBytes,
-      bytes.byteLength,
-    );
+    throw new IdxSizeMismatchError({
+      what: `the header of ${rank} dimensions`,
+      expectedBytes: headerBytes,
+      actualBytes: bytes.byteLength,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, headerBytes);
   const shape: number[] = [];
@@ -112,15 +120,11 @@ export function parseIdxHeader(bytes: Uint8Array, fileBytes = bytes.byteLength):
   const expected = BigInt(headerBytes) + count * BigInt(IDX_BYTES[type]);
   const actual = BigInt(fileBytes);
   if (expected !== actual) {
-    const what = `[${shape.join('×')}] ${type}`;
-    throw new IdxSizeMismatchError(
-      expected > actual
-        ? `Truncated IDX file: header ${what} needs ${expected} bytes, the file has ${fileBytes}. ` +
-            'Delete the file and fetch it again.'
-        : `IDX file has ${actual - expected} bytes of trailing data after ${what} (${expected} bytes expected).`,
-      Number(expected),
-      fileBytes,
-    );
+    throw new IdxSizeMismatchError({
+      what: `header [${shape.join('×')}] ${type}`,
+      expectedBytes: expected,
+      actualBytes: fileBytes,
+    });
   }
   return { type, shape, headerBytes, totalBytes: Number(expected) };
 }
@@ -192,24 +196,32 @@ export function encodeIdx<T extends IdxElementType>(array: IdxArray<T>): Uint8Ar
   const { type, shape, data } = array;
   const Ctor = ARRAY_TYPES[type];
   if (!Ctor || !(data instanceof (Ctor as unknown as typeof Uint8Array))) {
-    throw new InvalidArgumentError(`encodeIdx: data must be the typed array of type ${type}.`);
+    throw new InvalidArgumentError({
+      argument: 'data',
+      message: `encodeIdx: data must be the typed array of type ${type}.`,
+    });
   }
   if (shape.length === 0 || shape.length > 255) {
-    throw new InvalidArgumentError(
-      `encodeIdx: an IDX array has 1 to 255 dimensions, got ${shape.length}.`,
-    );
+    throw new InvalidArgumentError({
+      argument: 'shape',
+      message: `encodeIdx: an IDX array has 1 to 255 dimensions, got ${shape.length}.`,
+    });
   }
   let count = 1;
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) {
-      throw new InvalidArgumentError(`encodeIdx: dimension ${d} is not a uint32.`);
+      throw new InvalidArgumentError({
+        argument: 'shape',
+        message: `encodeIdx: dimension ${d} is not a uint32.`,
+      });
     }
     count *= d;
   }
   if (count !== data.length) {
-    throw new InvalidArgumentError(
-      `encodeIdx: shape [${shape.join('×')}] holds ${count} values, the data has ${data.length}.`,
-    );
+    throw new InvalidArgumentError({
+      argument: 'data',
+      message: `encodeIdx: shape [${shape.join('×')}] holds ${count} values, the data has ${data.length}.`,
+    });
   }
   const headerBytes = 4 + 4 * shape.length;
   const size = IDX_BYTES[type];

@@ -15,6 +15,7 @@ export {
   removeStaleParts,
 } from './download.js';
 export {
+  AbortedError,
   ChecksumMismatchError,
   CountMismatchError,
   DatasetNotFoundError,
@@ -38,8 +39,6 @@ export {
 } from './gzip.js';
 export {
   encodeIdx,
-  IDX_BYTES,
-  IDX_TYPES,
   type IdxArray,
   type IdxDataFor,
   type IdxElementType,
@@ -48,11 +47,8 @@ export {
   parseIdxHeader,
 } from './idx.js';
 export {
-  candidateDirs,
-  DEBIAN_DIR,
   defaultCacheDir,
   type FashionMnist,
-  FILES,
   findDatasetDir,
   type LoadOptions,
   loadFashionMnist,

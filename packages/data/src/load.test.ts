@@ -6,10 +6,7 @@ import {
   ChecksumMismatchError,
   CLASS_NAMES,
   CountMismatchError,
-  candidateDirs,
-  DEBIAN_DIR,
   type FashionMnist,
-  FILES,
   findDatasetDir,
   GzipError,
   IdxSizeMismatchError,
@@ -22,7 +19,9 @@ import {
   shuffle,
   trainValidationSplit,
 } from './index.js';
-import { makeFixture, removeTempDirs, tempDir, writeFixture } from './test-helpers.js';
+import { candidateDirs } from './load.js';
+import { DEBIAN_DIR, FILES } from './paths.js';
+import { makeFixture, removeTempDirs, tempDir, writeFixture } from './test-helpers/index.js';
 
 const haveDebian = existsSync(join(DEBIAN_DIR, FILES.trainImages));
 afterAll(removeTempDirs);

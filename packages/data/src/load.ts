@@ -16,7 +16,7 @@ import { type GunzipOptions, maybeGunzipAsync } from './gzip.js';
 import { type IdxArray, parseIdx } from './idx.js';
 import { DEBIAN_DIR, defaultCacheDir, FILES } from './paths.js';
 
-export { DEBIAN_DIR, defaultCacheDir, FILES };
+export { defaultCacheDir };
 
 /** Pixel storage of a split: raw `Uint8Array` (0..255) as loaded, or `Float32Array` once scaled. */
 export type PixelArray = Uint8Array | Float32Array;
@@ -102,7 +102,7 @@ export async function readIdxFile(
     if (options.sha256) {
       const actual = sha256(raw);
       if (actual !== options.sha256.toLowerCase()) {
-        throw new ChecksumMismatchError(path, options.sha256, actual);
+        throw new ChecksumMismatchError({ file: path, expected: options.sha256, actual });
       }
     }
     return parseIdx(raw);
@@ -128,29 +128,29 @@ export function toSplit(images: IdxArray, labels: IdxArray, names = ['images', '
     images.shape[1] !== IMAGE_SIZE ||
     images.shape[2] !== IMAGE_SIZE
   ) {
-    throw new ShapeError(
-      `${imagesName}: expected uint8 N×28×28 images, got ${images.type} [${images.shape.join('×')}].`,
-    );
+    throw new ShapeError({
+      reason: `${imagesName}: expected uint8 N×28×28 images, got ${images.type} [${images.shape.join('×')}].`,
+    });
   }
   if (labels.type !== 'uint8' || labels.shape.length !== 1) {
-    throw new ShapeError(
-      `${labelsName}: expected uint8 labels of rank 1, got ${labels.type} [${labels.shape.join('×')}].`,
-    );
+    throw new ShapeError({
+      reason: `${labelsName}: expected uint8 labels of rank 1, got ${labels.type} [${labels.shape.join('×')}].`,
+    });
   }
   if (images.shape[0] !== labels.shape[0]) {
-    throw new CountMismatchError(
-      `${imagesName} holds ${images.shape[0]} images but ${labelsName} holds ${labels.shape[0]} labels: ` +
-        'the two files come from different splits or versions.',
-      images.shape[0]!,
-      labels.shape[0]!,
-    );
+    throw new CountMismatchError({
+      images: images.shape[0]!,
+      labels: labels.shape[0]!,
+      imagesName,
+      labelsName,
+    });
   }
   const l = labels.data as Uint8Array;
   for (let i = 0; i < l.length; i++) {
     if (l[i]! >= CLASS_NAMES.length) {
-      throw new ShapeError(
-        `${labelsName}: label ${l[i]} at index ${i} is outside 0..${CLASS_NAMES.length - 1}.`,
-      );
+      throw new ShapeError({
+        reason: `${labelsName}: label ${l[i]} at index ${i} is outside 0..${CLASS_NAMES.length - 1}.`,
+      });
     }
   }
   return { images: images.data as Uint8Array, labels: l, count: images.shape[0]! };
@@ -175,7 +175,7 @@ export function toSplit(images: IdxArray, labels: IdxArray, names = ['images', '
 export async function loadFashionMnist(options: LoadOptions = {}): Promise<FashionMnist> {
   let dir = findDatasetDir(options);
   if (!dir) {
-    if (!options.download) throw new DatasetNotFoundError(candidateDirs(options));
+    if (!options.download) throw new DatasetNotFoundError({ searched: candidateDirs(options) });
     dir = (await downloadFashionMnist({ ...options, files: Object.values(FILES) })).dir;
   }
   const checksums = options.checksums ?? SHA256;
@@ -202,5 +202,8 @@ export async function loadFashionMnist(options: LoadOptions = {}): Promise<Fashi
 }
 
 function missing(file: string): never {
-  throw new InvalidArgumentError(`verify: no SHA-256 known for ${file}; pass it in \`checksums\`.`);
+  throw new InvalidArgumentError({
+    argument: 'checksums',
+    message: `verify: no SHA-256 known for ${file}; pass it in \`checksums\`.`,
+  });
 }

@@ -38,24 +38,27 @@ export function sizeOf(shape: readonly number[]): number {
  */
 export function view<T extends NumericArray>(data: T, shape: readonly number[]): ArrayView<T> {
   const inferred = shape.indexOf(-1);
-  if (inferred !== shape.lastIndexOf(-1)) throw new ShapeError('Only one dimension may be -1.');
+  if (inferred !== shape.lastIndexOf(-1))
+    throw new ShapeError({ reason: 'Only one dimension may be -1.' });
   for (const d of shape) {
     if (d !== -1 && !(Number.isInteger(d) && d >= 0)) {
-      throw new ShapeError(`Bad dimension ${d} in [${shape.join(', ')}].`);
+      throw new ShapeError({ reason: `Bad dimension ${d} in [${shape.join(', ')}].` });
     }
   }
   let out = [...shape];
   if (inferred >= 0) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || data.length % known !== 0) {
-      throw new ShapeError(`Cannot infer -1 in [${shape.join(', ')}] for ${data.length} elements.`);
+      throw new ShapeError({
+        reason: `Cannot infer -1 in [${shape.join(', ')}] for ${data.length} elements.`,
+      });
     }
     out = shape.map((d) => (d === -1 ? data.length / known : d));
   }
   if (sizeOf(out) !== data.length) {
-    throw new ShapeError(
-      `Shape [${out.join(', ')}] holds ${sizeOf(out)} elements, not ${data.length}.`,
-    );
+    throw new ShapeError({
+      reason: `Shape [${out.join(', ')}] holds ${sizeOf(out)} elements, not ${data.length}.`,
+    });
   }
   return { data, shape: out };
 }
@@ -119,9 +122,10 @@ export function oneHot(
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
     if (!(Number.isInteger(l) && l >= 0 && l < numClasses)) {
-      throw new InvalidArgumentError(
-        `oneHot: label ${l} at index ${i} is not in 0..${numClasses - 1}.`,
-      );
+      throw new InvalidArgumentError({
+        argument: 'labels',
+        message: `oneHot: label ${l} at index ${i} is not in 0..${numClasses - 1}.`,
+      });
     }
     out[i * numClasses + l] = 1;
   }
@@ -148,21 +152,26 @@ export function labelHistogram(
 /** Elements per item (784 for Fashion-MNIST), checked against `count`. */
 export function rowSize(split: Split<PixelArray>): number {
   if (split.labels.length !== split.count) {
-    throw new ShapeError(`Split has count ${split.count} but ${split.labels.length} labels.`);
+    throw new ShapeError({
+      reason: `Split has count ${split.count} but ${split.labels.length} labels.`,
+    });
   }
   if (split.count === 0) return IMAGE_SIZE * IMAGE_SIZE;
   const row = split.images.length / split.count;
   if (!Number.isInteger(row)) {
-    throw new ShapeError(
-      `Split has ${split.images.length} pixels for ${split.count} images: not a whole number per image.`,
-    );
+    throw new ShapeError({
+      reason: `Split has ${split.images.length} pixels for ${split.count} images: not a whole number per image.`,
+    });
   }
   return row;
 }
 
 function checkIndex(name: string, v: number, max: number): void {
   if (!Number.isInteger(v) || v < 0 || v > max) {
-    throw new InvalidArgumentError(`${name} must be an integer in 0..${max}, got ${v}.`);
+    throw new InvalidArgumentError({
+      argument: name,
+      message: `${name} must be an integer in 0..${max}, got ${v}.`,
+    });
   }
 }
 
@@ -178,7 +187,11 @@ export function slice<P extends PixelArray>(
   const row = rowSize(split);
   checkIndex('start', start, split.count);
   checkIndex('end', end, split.count);
-  if (end < start) throw new InvalidArgumentError(`end (${end}) is before start (${start}).`);
+  if (end < start)
+    throw new InvalidArgumentError({
+      argument: 'end',
+      message: `end (${end}) is before start (${start}).`,
+    });
   return {
     images: split.images.subarray(start * row, end * row) as P,
     labels: split.labels.subarray(start, end),
@@ -199,7 +212,10 @@ export function take<P extends PixelArray>(split: Split<P>, n: number): Split<P>
 export function permutation(n: number, seed: number): Uint32Array {
   checkIndex('n', n, 0xffffffff);
   if (!Number.isInteger(seed))
-    throw new InvalidArgumentError(`seed must be an integer, got ${seed}.`);
+    throw new InvalidArgumentError({
+      argument: 'seed',
+      message: `seed must be an integer, got ${seed}.`,
+    });
   const rng = xoroshiro128plus(seed);
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
@@ -226,7 +242,10 @@ export function gather<P extends PixelArray>(
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     if (!(Number.isInteger(i) && i >= 0 && i < split.count)) {
-      throw new InvalidArgumentError(`gather: index ${i} is not in 0..${split.count - 1}.`);
+      throw new InvalidArgumentError({
+        argument: 'indices',
+        message: `gather: index ${i} is not in 0..${split.count - 1}.`,
+      });
     }
     images.set(split.images.subarray(i * row, (i + 1) * row), k * row);
     labels[k] = split.labels[i]!;
@@ -273,17 +292,26 @@ export function trainValidationSplit<P extends PixelArray>(
   let splitAt: number;
   if (validationSize !== undefined) {
     if (validationSplit !== undefined) {
-      throw new InvalidArgumentError('Give validationSplit or validationSize, not both.');
+      throw new InvalidArgumentError({
+        argument: 'validationSplit',
+        message: 'Give validationSplit or validationSize, not both.',
+      });
     }
     checkIndex('validationSize', validationSize, split.count);
     splitAt = split.count - validationSize;
   } else if (validationSplit !== undefined) {
     if (!(validationSplit >= 0 && validationSplit < 1)) {
-      throw new InvalidArgumentError(`validationSplit must be in [0, 1), got ${validationSplit}.`);
+      throw new InvalidArgumentError({
+        argument: 'validationSplit',
+        message: `validationSplit must be in [0, 1), got ${validationSplit}.`,
+      });
     }
     splitAt = Math.trunc(split.count * (1 - validationSplit));
   } else {
-    throw new InvalidArgumentError('Give validationSplit or validationSize.');
+    throw new InvalidArgumentError({
+      argument: 'validationSplit',
+      message: 'Give validationSplit or validationSize.',
+    });
   }
   const source = seed === undefined ? split : shuffle(split, seed);
   return { train: slice(source, 0, splitAt), validation: slice(source, splitAt) };
@@ -310,7 +338,10 @@ export function batches<P extends PixelArray>(
 ): Generator<Batch<P>, void, undefined> {
   // Checked here, at the call, not at the first `next()` as a generator function would.
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new InvalidArgumentError(`batchSize must be an integer ≥ 1, got ${batchSize}.`);
+    throw new InvalidArgumentError({
+      argument: 'batchSize',
+      message: `batchSize must be an integer ≥ 1, got ${batchSize}.`,
+    });
   }
   rowSize(split);
   return batchGenerator(split, batchSize, options.dropRemainder ?? false);

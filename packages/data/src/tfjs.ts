@@ -57,10 +57,17 @@ export function toTensors(split: Split<PixelArray>, options: ToTensorsOptions = 
   if (shape === 'flat') xsShape = [n, row];
   else if (shape === 'image') {
     if (row !== IMAGE_SIZE * IMAGE_SIZE) {
-      throw new InvalidArgumentError(`shape 'image' needs 784 pixels per image, got ${row}.`);
+      throw new InvalidArgumentError({
+        argument: 'shape',
+        message: `shape 'image' needs 784 pixels per image, got ${row}.`,
+      });
     }
     xsShape = [n, IMAGE_SIZE, IMAGE_SIZE, 1];
-  } else throw new InvalidArgumentError(`shape must be 'image' or 'flat', got ${String(shape)}.`);
+  } else
+    throw new InvalidArgumentError({
+      argument: 'shape',
+      message: `shape must be 'image' or 'flat', got ${String(shape)}.`,
+    });
   const images = split.images;
   const pixels =
     images instanceof Float32Array
@@ -76,7 +83,11 @@ export function toTensors(split: Split<PixelArray>, options: ToTensorsOptions = 
   } else if (labels === 'int') {
     ysValues = Int32Array.from(split.labels);
     ysShape = [n];
-  } else throw new InvalidArgumentError(`labels must be 'oneHot' or 'int', got ${String(labels)}.`);
+  } else
+    throw new InvalidArgumentError({
+      argument: 'labels',
+      message: `labels must be 'oneHot' or 'int', got ${String(labels)}.`,
+    });
   // Both arrays are validated before the first tensor exists, so a throw cannot leak one.
   const xs = tensor(pixels, xsShape, 'float32');
   const ys = tensor(ysValues, ysShape, labels === 'oneHot' ? 'float32' : 'int32');

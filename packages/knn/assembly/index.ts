@@ -29,12 +29,21 @@ const M_NORMALIZE: i32 = 12;
 const M_TNORM: i32 = 13;
 /** int32 per stored row: its index in the caller's training set (rows are stored in a locality order). */
 const M_ORIG: i32 = 14;
+/** float32 per stored row (+ 4 padding entries): ‖t‖² (sqeuclidean) or 1/‖t‖ (cosine), matmul engine. */
+const M_TAUX: i32 = 15;
+/** int16 training rows quantised as round(t / s), s = MF_S16 (sqeuclidean matmul); 0 when absent. */
+const M_T16: i32 = 16;
 // ---- model context slots (f64) ----
 const MF_MAXNORM: i32 = 0;
 const MF_MARGIN_REL: i32 = 1;
 const MF_EPS: i32 = 2;
 const MF_LBSCALE: i32 = 3;
 const MF_MARGIN_ABS: i32 = 4;
+/** max ‖t‖ over the training rows (matmul engine). */
+const MF_TMAX: i32 = 5;
+/** The int16 rows' scale s (t ≈ s·T, |T| ≤ 1023) and max ‖T‖₁ over the rows. */
+const MF_S16: i32 = 6;
+const MF_T1MAX: i32 = 7;
 
 // ---- work context slots (i32) ----
 const W_K: i32 = 0;
@@ -59,6 +68,23 @@ const W_QU8: i32 = 18;
 const W_CAND_I: i32 = 19;
 const W_CAND_V: i32 = 20;
 const W_SINK: i32 = 21;
+// matmul engine (per job of queries): float32 ‖q‖² or 1/‖q‖, float64 ‖q‖, float32 margins and
+// thresholds, the k smallest approximate values, candidate rows and values, candidate counts.
+const W_G_QAUX: i32 = 22;
+const W_G_QN: i32 = 23;
+const W_G_MARGIN: i32 = 24;
+const W_G_THR: i32 = 25;
+const W_G_KTH: i32 = 26;
+const W_G_CI: i32 = 27;
+const W_G_CV: i32 = 28;
+const W_G_COUNT: i32 = 29;
+const W_G_CAP: i32 = 30;
+const W_G_TB: i32 = 31;
+const W_G_ZERO: i32 = 32;
+const W_G_SCRATCH: i32 = 33;
+// int16 queries of the job (rows of ((d + 7) & ~7) values), and s_q·s per query (f32).
+const W_G_Q16: i32 = 34;
+const W_G_QSC: i32 = 35;
 
 const METRIC_SQEUCLIDEAN: i32 = 0;
 const METRIC_MANHATTAN: i32 = 1;
@@ -1026,4 +1052,392 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
   si(work, W_STAT_EXACT, statExact);
   si(work, W_STAT_LB1PASS, statPass);
   si(work, W_SINK, sink);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matrix-product brute force on float32 rows (the `matmul` engine)
+// ---------------------------------------------------------------------------------------------
+//
+// Every query of a job against every training row through a float32 SIMD matrix product: the
+// approximate distance v = ‖q‖² + ‖t‖² − 2q·t (sqeuclidean) or 1 − (q·t)/(‖q‖‖t‖) (cosine). A
+// rigorous bound E on |v − exact| (the dot product's rounding, γ_d‖q‖‖t‖, plus the few roundings
+// around it and underflow) makes the search exact: a row among the true k nearest has v ≤ A_k + 2E,
+// where A_k is the query's k-th smallest v; every row whose v is under the running threshold (the
+// k-th smallest v so far + 4E, which only falls) is kept as a candidate; the candidates' exact
+// float64 distances, computed by exactDist (bit-identical to the other engines), give the k
+// nearest, ties by smaller row. A query whose candidates overflow their buffer (many rows within
+// the margin: duplicates, values near float32's limits) is scanned exactly instead.
+//
+// For sqeuclidean the product runs on int16 rows when the host provides them (M_T16): t ≈ s_t·T,
+// q ≈ s_q·Q with |T|, |Q| ≤ 1023 and rounding errors |δ| ≤ 1/2, so q·t = s_q·s_t·(Q·T + Q·δt +
+// δq·T + δq·δt) is within s_q·s_t·(½‖Q‖₁ + ½‖T‖₁ + ¼d) of s_q·s_t·(Q·T), and Q·T is exact in int32
+// (d ≤ 8192: |Σ| ≤ d·1023² < 2^31). i32x4.dot_i16x8_s does 8 multiply-adds per instruction, twice
+// the float32 path's; the wider margin only adds a few candidates to the exact re-ranking.
+
+/** 2^-24, float32's unit roundoff. */
+const U32: f64 = 5.960464477539063e-8;
+
+@inline function kthInsert(kp: usize, k: i32, v: f32): void {
+  let pos = k - 1;
+  if (!(v < load<f32>(kp + (<usize>pos << 2)))) return;
+  while (pos > 0) {
+    const pv = load<f32>(kp + (<usize>(pos - 1) << 2));
+    if (v < pv) {
+      store<f32>(kp + (<usize>pos << 2), pv);
+      pos--;
+    } else break;
+  }
+  store<f32>(kp + (<usize>pos << 2), v);
+}
+
+/**
+ * Handles the approximate values of one 2-query × 4-row tile that passed their thresholds (bit
+ * r·4 + l of `mask`: query g + r, row j0 + l; values at scratch[r·4 + l]): updates the queries'
+ * k smallest values, thresholds and candidates.
+ */
+function tileSlow(model: usize, work: usize, g: i32, j0: i32, mask: i32, scratch: usize): void {
+  const n = gi(model, M_N);
+  const k = gi(work, W_K);
+  const cap = gi(work, W_G_CAP);
+  const thrP = gp(work, W_G_THR);
+  const cntP = gp(work, W_G_COUNT);
+  let bits = mask;
+  while (bits != 0) {
+    const b = ctz<i32>(bits);
+    bits &= bits - 1;
+    const j = j0 + (b & 3);
+    if (j >= n) continue;
+    const t = g + (b >> 2);
+    let cnt = load<i32>(cntP + (<usize>t << 2));
+    if (cnt < 0) continue;
+    const v = load<f32>(scratch + (<usize>b << 2));
+    let thr = load<f32>(thrP + (<usize>t << 2));
+    if (!(v <= thr)) continue;
+    const kp = gp(work, W_G_KTH) + (<usize>(t * k) << 2);
+    kthInsert(kp, k, v);
+    const kv = load<f32>(kp + (<usize>(k - 1) << 2));
+    if (kv < Infinity) thr = kv + load<f32>(gp(work, W_G_MARGIN) + (<usize>t << 2));
+    const ci = gp(work, W_G_CI) + (<usize>(t * cap) << 2);
+    const cv = gp(work, W_G_CV) + (<usize>(t * cap) << 2);
+    if (cnt == cap) {
+      let w = 0;
+      for (let c = 0; c < cnt; c++) {
+        const x = load<f32>(cv + (<usize>c << 2));
+        if (x <= thr) {
+          store<f32>(cv + (<usize>w << 2), x);
+          store<i32>(ci + (<usize>w << 2), load<i32>(ci + (<usize>c << 2)));
+          w++;
+        }
+      }
+      cnt = w;
+      if (cnt > cap - (cap >> 2)) {
+        // Too many rows within the margin: this query is scanned exactly at the end.
+        store<i32>(cntP + (<usize>t << 2), -1);
+        store<f32>(thrP + (<usize>t << 2), -Infinity);
+        continue;
+      }
+    }
+    store<i32>(ci + (<usize>cnt << 2), j);
+    store<f32>(cv + (<usize>cnt << 2), v);
+    store<i32>(cntP + (<usize>t << 2), cnt + 1);
+    store<f32>(thrP + (<usize>t << 2), thr);
+  }
+}
+
+/** [Σa, Σb, Σc, Σd] of four float32x4 vectors. */
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/** [Σa, Σb, Σc, Σd] of four int32x4 vectors (exact: the host keeps every sum below 2^31). */
+@inline function hsum4i(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(v128.shuffle<i32>(a, b, 0, 1, 4, 5), v128.shuffle<i32>(a, b, 2, 3, 6, 7));
+  const cd = i32x4.add(v128.shuffle<i32>(c, d, 0, 1, 4, 5), v128.shuffle<i32>(c, d, 2, 3, 6, 7));
+  return i32x4.add(v128.shuffle<i32>(ab, cd, 0, 2, 4, 6), v128.shuffle<i32>(ab, cd, 1, 3, 5, 7));
+}
+
+/**
+ * Exact k nearest neighbours of queries [q0, q1) of the work context's float32 query buffer against
+ * the float32 training rows, through the float32 matrix product and the exact re-ranking described
+ * above. Output rows start at `outRow0`. Scratch (per job, set by the host): W_G_QAUX, W_G_MARGIN,
+ * W_G_THR f32 × (rows + 4), W_G_QN f64 × (rows + 4), W_G_KTH f32 × rows·k, W_G_CI / W_G_CV
+ * × rows·cap, W_G_COUNT i32 × (rows + 4), W_HEAP_D / W_HEAP_I × k, W_G_ZERO a zero row, W_G_SCRATCH 8 f32.
+ */
+export function matmulRange(model: usize, work: usize, q0: i32, q1: i32, outRow0: i32): void {
+  const n = gi(model, M_N);
+  const d = gi(model, M_D);
+  const stride = <usize>gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  const metric = gi(model, M_METRIC);
+  const taux = gp(model, M_TAUX);
+  const orig = gp(model, M_ORIG);
+  const tMax = gf(model, MF_TMAX);
+  const k = gi(work, W_K);
+  const qbuf = gp(work, W_Q);
+  const qStride = <usize>(((d + 3) & ~3) << 2);
+  const qaux = gp(work, W_G_QAUX);
+  const qnP = gp(work, W_G_QN);
+  const marginP = gp(work, W_G_MARGIN);
+  const thrP = gp(work, W_G_THR);
+  const kth = gp(work, W_G_KTH);
+  const cntP = gp(work, W_G_COUNT);
+  const cap = gi(work, W_G_CAP);
+  const zero = gp(work, W_G_ZERO);
+  const scratch = gp(work, W_G_SCRATCH);
+  const hd = gp(work, W_HEAP_D);
+  const hi = gp(work, W_HEAP_I);
+  const sq = metric == METRIC_SQEUCLIDEAN;
+  const t16 = sq ? gp(model, M_T16) : 0;
+  const stride16 = <usize>(((d + 7) & ~7) << 1);
+  const steps16 = (d + 7) >> 3;
+  const q16 = gp(work, W_G_Q16);
+  const qsc = gp(work, W_G_QSC);
+  const sT = gf(model, MF_S16);
+  const t1Max = gf(model, MF_T1MAX);
+  let tb = gi(work, W_G_TB) & ~3;
+  if (tb < 4) tb = 4;
+  const nq = q1 - q0;
+  const steps = (d + 3) >> 2;
+  const du = <f64>(d + 4) * U32;
+  const gam = du / (1.0 - du);
+  // Underflow: every float32 operation may lose up to 2^-149 absolutely.
+  const tiny: f64 = <f64>(d + 16) * 1.401298464324817e-45 * 4.0;
+  for (let t = 0; t < nq + 4; t++) {
+    store<f32>(thrP + (<usize>t << 2), -Infinity);
+    store<i32>(cntP + (<usize>t << 2), -2);
+    store<f32>(qaux + (<usize>t << 2), 0);
+    if (t16) store<f32>(qsc + (<usize>t << 2), 0);
+  }
+  for (let t = 0; t < nq; t++) {
+    const q = qbuf + <usize>(q0 + t) * qStride;
+    let s: f64 = 0;
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<f32>(q + (<usize>i << 2));
+      s += v * v;
+    }
+    const nrm = Math.sqrt(s);
+    store<f64>(qnP + (<usize>t << 3), nrm);
+    let e: f64;
+    let ok = true;
+    if (sq) {
+      const r = nrm + tMax;
+      store<f32>(qaux + (<usize>t << 2), <f32>s);
+      let eDot = gam * nrm * tMax;
+      if (t16) {
+        // Quantise the query: Q = round(q / s_q), s_q = max|q| / 1023.
+        let mx: f64 = 0;
+        for (let i = 0; i < d; i++) mx = max(mx, Math.abs(<f64>load<f32>(q + (<usize>i << 2))));
+        const sQ = mx / 1023.0;
+        const inv = mx > 0 ? 1023.0 / mx : 0.0;
+        const qrow = q16 + <usize>t * stride16;
+        let l1: f64 = 0;
+        for (let i = 0; i < d; i++) {
+          const v = min(1023.0, max(-1023.0, Math.round(<f64>load<f32>(q + (<usize>i << 2)) * inv)));
+          store<i16>(qrow + (<usize>i << 1), <i16>v);
+          l1 += Math.abs(v);
+        }
+        for (let i = d; i < ((d + 7) & ~7); i++) store<i16>(qrow + (<usize>i << 1), 0);
+        const sc = sQ * sT;
+        store<f32>(qsc + (<usize>t << 2), <f32>sc);
+        const eQ = sc * (0.5001 * (l1 + t1Max) + 0.2501 * <f64>d);
+        eDot = eQ + 4.0 * U32 * (nrm * tMax + eQ);
+        if (mx > 0 && !(sc >= 1e-30 && sc <= 1e30)) ok = false;
+      }
+      e = 2.0 * eDot + 3.0 * U32 * (s + tMax * tMax) + 1.01 * U32 * r * r + 1e-12 * r * r + tiny;
+      ok = ok && r * r < 1e36;
+    } else {
+      // The host sets tMax to +Infinity unless every non-zero training norm lies in [1e-12, 1e12].
+      store<f32>(qaux + (<usize>t << 2), nrm > 0 ? <f32>(1.0 / nrm) : <f32>0);
+      e = gam + 8.0 * U32 + 1e-12 + tiny * 1e24;
+      ok = nrm >= 1e-12 && nrm <= 1e12 && tMax < Infinity;
+    }
+    store<f32>(marginP + (<usize>t << 2), <f32>(4.01 * e));
+    store<f32>(thrP + (<usize>t << 2), ok ? Infinity : -Infinity);
+    store<i32>(cntP + (<usize>t << 2), ok ? 0 : -1);
+    const kp = kth + (<usize>(t * k) << 2);
+    for (let c = 0; c < k; c++) store<f32>(kp + (<usize>c << 2), Infinity);
+  }
+  const one = f32x4.splat(1);
+  for (let r0 = 0; r0 < n; r0 += tb) {
+    const r1 = min(n, r0 + tb);
+    for (let g = 0; g < nq; g += 2) {
+      const a0 = t16 ? q16 + <usize>g * stride16 : qbuf + <usize>(q0 + g) * qStride;
+      const a1 = g + 1 < nq ? a0 + (t16 ? stride16 : qStride) : zero;
+      const sc0 = v128.load32_splat(qsc + (<usize>g << 2));
+      const sc1 = v128.load32_splat(qsc + (<usize>(g + 1) << 2));
+      const qa0 = v128.load32_splat(qaux + (<usize>g << 2));
+      const qa1 = v128.load32_splat(qaux + (<usize>(g + 1) << 2));
+      let th0 = v128.load32_splat(thrP + (<usize>g << 2));
+      let th1 = v128.load32_splat(thrP + (<usize>(g + 1) << 2));
+      for (let j = r0; j < r1; j += 4) {
+        let dot0: v128;
+        let dot1: v128;
+        if (t16) {
+          const b0 = t16 + <usize>j * stride16;
+          const b1 = j + 1 < n ? b0 + stride16 : zero;
+          const b2 = j + 2 < n ? b0 + 2 * stride16 : zero;
+          const b3 = j + 3 < n ? b0 + 3 * stride16 : zero;
+          let c00 = i32x4.splat(0);
+          let c01 = i32x4.splat(0);
+          let c02 = i32x4.splat(0);
+          let c03 = i32x4.splat(0);
+          let c10 = i32x4.splat(0);
+          let c11 = i32x4.splat(0);
+          let c12 = i32x4.splat(0);
+          let c13 = i32x4.splat(0);
+          for (let s = 0; s < steps16; s++) {
+            const o = <usize>s << 4;
+            const x0 = v128.load(a0 + o);
+            const x1 = v128.load(a1 + o);
+            const y0 = v128.load(b0 + o);
+            const y1 = v128.load(b1 + o);
+            const y2 = v128.load(b2 + o);
+            const y3 = v128.load(b3 + o);
+            c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, y0));
+            c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, y1));
+            c02 = i32x4.add(c02, i32x4.dot_i16x8_s(x0, y2));
+            c03 = i32x4.add(c03, i32x4.dot_i16x8_s(x0, y3));
+            c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, y0));
+            c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, y1));
+            c12 = i32x4.add(c12, i32x4.dot_i16x8_s(x1, y2));
+            c13 = i32x4.add(c13, i32x4.dot_i16x8_s(x1, y3));
+          }
+          dot0 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c00, c01, c02, c03)), sc0);
+          dot1 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c10, c11, c12, c13)), sc1);
+        } else {
+          const b0 = train + <usize>j * stride;
+          const b1 = j + 1 < n ? b0 + stride : zero;
+          const b2 = j + 2 < n ? b0 + 2 * stride : zero;
+          const b3 = j + 3 < n ? b0 + 3 * stride : zero;
+          let c00 = f32x4.splat(0);
+          let c01 = f32x4.splat(0);
+          let c02 = f32x4.splat(0);
+          let c03 = f32x4.splat(0);
+          let c10 = f32x4.splat(0);
+          let c11 = f32x4.splat(0);
+          let c12 = f32x4.splat(0);
+          let c13 = f32x4.splat(0);
+          for (let s = 0; s < steps; s++) {
+            const o = <usize>s << 4;
+            const x0 = v128.load(a0 + o);
+            const x1 = v128.load(a1 + o);
+            const y0 = v128.load(b0 + o);
+            const y1 = v128.load(b1 + o);
+            const y2 = v128.load(b2 + o);
+            const y3 = v128.load(b3 + o);
+            c00 = f32x4.add(c00, f32x4.mul(x0, y0));
+            c01 = f32x4.add(c01, f32x4.mul(x0, y1));
+            c02 = f32x4.add(c02, f32x4.mul(x0, y2));
+            c03 = f32x4.add(c03, f32x4.mul(x0, y3));
+            c10 = f32x4.add(c10, f32x4.mul(x1, y0));
+            c11 = f32x4.add(c11, f32x4.mul(x1, y1));
+            c12 = f32x4.add(c12, f32x4.mul(x1, y2));
+            c13 = f32x4.add(c13, f32x4.mul(x1, y3));
+          }
+          dot0 = hsum4(c00, c01, c02, c03);
+          dot1 = hsum4(c10, c11, c12, c13);
+        }
+        const ta = v128.load(taux + (<usize>j << 2));
+        let v0: v128;
+        let v1: v128;
+        if (sq) {
+          v0 = f32x4.sub(f32x4.add(qa0, ta), f32x4.add(dot0, dot0));
+          v1 = f32x4.sub(f32x4.add(qa1, ta), f32x4.add(dot1, dot1));
+        } else {
+          v0 = f32x4.sub(one, f32x4.mul(f32x4.mul(dot0, qa0), ta));
+          v1 = f32x4.sub(one, f32x4.mul(f32x4.mul(dot1, qa1), ta));
+        }
+        const mask = i32x4.bitmask(f32x4.le(v0, th0)) | (i32x4.bitmask(f32x4.le(v1, th1)) << 4);
+        if (mask != 0) {
+          v128.store(scratch, v0);
+          v128.store(scratch, v1, 16);
+          tileSlow(model, work, g, j, mask, scratch);
+          th0 = v128.load32_splat(thrP + (<usize>g << 2));
+          th1 = v128.load32_splat(thrP + (<usize>(g + 1) << 2));
+        }
+      }
+    }
+  }
+  // Exact re-ranking of the candidates (or an exact scan).
+  const outIdx = gp(work, W_OUT_IDX);
+  const outDist = gp(work, W_OUT_DIST);
+  for (let t = 0; t < nq; t++) {
+    const q = qbuf + <usize>(q0 + t) * qStride;
+    const qNorm = load<f64>(qnP + (<usize>t << 3));
+    const cnt = load<i32>(cntP + (<usize>t << 2));
+    let count = 0;
+    if (cnt >= 0) {
+      const thr = load<f32>(thrP + (<usize>t << 2));
+      const ci = gp(work, W_G_CI) + (<usize>(t * cap) << 2);
+      const cv = gp(work, W_G_CV) + (<usize>(t * cap) << 2);
+      for (let c = 0; c < cnt; c++) {
+        if (load<f32>(cv + (<usize>c << 2)) <= thr) {
+          const j = load<i32>(ci + (<usize>c << 2));
+          count = topkInsert(hd, hi, k, count, exactDist(model, q, 0, qNorm, j), j, orig);
+        }
+      }
+    } else {
+      for (let j = 0; j < n; j++) count = topkInsert(hd, hi, k, count, exactDist(model, q, 0, qNorm, j), j, orig);
+    }
+    const o = <usize>(outRow0 + t) * <usize>k;
+    memory.copy(outIdx + o * 4, hi, <usize>k * 4);
+    memory.copy(outDist + o * 8, hd, <usize>k * 8);
+  }
+}
+
+/**
+ * matmul preparation, pass 1 over training rows [r0, r1): TAUX[j] = ‖t‖² (sqeuclidean) or 1/‖t‖
+ * (cosine, from M_NORMS; 0 for a zero row), out[2j] = ‖t‖ and out[2j + 1] = max|t_i| (float64).
+ */
+export function matmulRowsA(model: usize, out: usize, r0: i32, r1: i32): void {
+  const d = gi(model, M_D);
+  const stride = <usize>gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  const taux = gp(model, M_TAUX);
+  const cosine = gi(model, M_METRIC) == METRIC_COSINE;
+  const norms = gp(model, M_NORMS);
+  for (let j = r0; j < r1; j++) {
+    const row = train + <usize>j * stride;
+    let s: f64 = 0;
+    let mx: f64 = 0;
+    for (let i = 0; i < d; i++) {
+      const v = <f64>load<f32>(row + (<usize>i << 2));
+      s += v * v;
+      mx = max(mx, Math.abs(v));
+    }
+    if (cosine) {
+      const r = load<f64>(norms + (<usize>j << 3));
+      store<f32>(taux + (<usize>j << 2), r > 0 ? <f32>(1.0 / r) : <f32>0);
+    } else {
+      store<f32>(taux + (<usize>j << 2), <f32>s);
+    }
+    store<f64>(out + (<usize>j << 4), Math.sqrt(s));
+    store<f64>(out + (<usize>j << 4) + 8, mx);
+  }
+}
+
+/**
+ * matmul preparation, pass 2 (sqeuclidean): M_T16 row j = round(t · inv) clamped to ±1023, zero
+ * padded to a multiple of 8; out[j] = ‖T_j‖₁ (float64).
+ */
+export function matmulRowsB(model: usize, out: usize, r0: i32, r1: i32, inv: f64): void {
+  const d = gi(model, M_D);
+  const stride = <usize>gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  const t16 = gp(model, M_T16);
+  const w = (d + 7) & ~7;
+  for (let j = r0; j < r1; j++) {
+    const row = train + <usize>j * stride;
+    const dst = t16 + <usize>j * <usize>(w << 1);
+    let l1: f64 = 0;
+    for (let i = 0; i < d; i++) {
+      const v = min(1023.0, max(-1023.0, Math.round(<f64>load<f32>(row + (<usize>i << 2)) * inv)));
+      store<i16>(dst + (<usize>i << 1), <i16>v);
+      l1 += Math.abs(v);
+    }
+    for (let i = d; i < w; i++) store<i16>(dst + (<usize>i << 1), 0);
+    store<f64>(out + (<usize>j << 3), l1);
+  }
 }

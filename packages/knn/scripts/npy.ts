@@ -1,12 +1,18 @@
 /**
- * Minimal .npy (NumPy format 1.0) read/write for C-ordered uint8 / int32 / float64 arrays, so the
- * benchmark and the scikit-learn test can hand the same arrays to Python. Writes are atomic.
+ * Minimal .npy (NumPy format 1.0) read/write for C-ordered uint8 / int32 / float32 / float64
+ * arrays, so the benchmarks and the scikit-learn test can hand the same arrays to Python. Writes
+ * are atomic.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
-type NpyArray = Uint8Array | Int32Array | Float64Array;
+type NpyArray = Uint8Array | Int32Array | Float32Array | Float64Array;
 
-const DESCR: Record<string, string> = { Uint8Array: '|u1', Int32Array: '<i4', Float64Array: '<f8' };
+const DESCR: Record<string, string> = {
+  Uint8Array: '|u1',
+  Int32Array: '<i4',
+  Float32Array: '<f4',
+  Float64Array: '<f8',
+};
 
 export function writeNpy(path: string, a: NpyArray, shape: number[]): void {
   const descr = DESCR[a.constructor.name];
@@ -31,4 +37,32 @@ export function readNpyInt32(path: string): Int32Array {
   if (!header.includes("'<i4'")) throw new Error(`${path}: expected int32, got ${header}`);
   const body = b.subarray(10 + hl);
   return new Int32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+}
+
+/** Any array {@link writeNpy} writes (little-endian, C order), with its shape. */
+export function readNpy(path: string): { data: NpyArray; shape: number[] } {
+  const b = readFileSync(path);
+  const hl = b.readUInt16LE(8);
+  const header = b.subarray(10, 10 + hl).toString('latin1');
+  const descr = /'descr': '([^']+)'/.exec(header)?.[1];
+  const shape = (/'shape': \(([^)]*)\)/.exec(header)?.[1] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (header.includes("'fortran_order': True")) throw new Error(`${path}: Fortran order`);
+  const body = b.subarray(10 + hl);
+  const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
+  const data =
+    descr === '|u1'
+      ? new Uint8Array(copy)
+      : descr === '<i4'
+        ? new Int32Array(copy)
+        : descr === '<f4'
+          ? new Float32Array(copy)
+          : descr === '<f8'
+            ? new Float64Array(copy)
+            : undefined;
+  if (!data) throw new Error(`${path}: unsupported dtype ${descr}`);
+  return { data, shape };
 }

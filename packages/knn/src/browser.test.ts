@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { defaultThreadCount, KNeighborsClassifier, threadsAvailable } from './index.js';
-import { refKneighbors } from './test-support/reference.js';
+import { refKneighbors } from './test-helpers/index.js';
 
 describe('the universal (browser) entry point', () => {
   it('bundles for the browser with no Node built-in module', async () => {
@@ -43,7 +43,15 @@ describe('the universal (browser) entry point', () => {
       );
       const nb = await knn.kneighbors({ data: q, shape: [30, d] });
       expect(knn.engineInfo?.threads).toBe(1);
-      const ref = refKneighbors('sqeuclidean', data, n, q, 30, d, 4);
+      const ref = refKneighbors({
+        metric: 'sqeuclidean',
+        train: data,
+        n: n,
+        queries: q,
+        m: 30,
+        d: d,
+        k: 4,
+      });
       expect(Array.from(nb.indices)).toEqual(Array.from(ref.indices));
       expect(Array.from(nb.distances)).toEqual(Array.from(ref.distances.map(Math.sqrt)));
       knn.dispose();

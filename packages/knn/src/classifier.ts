@@ -1,8 +1,14 @@
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { type CoreMetric, coreMetric, type Metric, rowNorms } from './distance.js';
-import { jsSearch } from './engines/js.js';
-import { activeBackend, GPU_BACKENDS, TfjsSearch } from './engines/tfjs.js';
-import type { EngineResult } from './engines/types.js';
+import { type CoreMetric, coreMetric, type Metric } from './distance.js';
+import { type AutoEstimate, EngineSet } from './engines/select.js';
+import { activeBackend } from './engines/tfjs.js';
+import {
+  type EngineName,
+  type EngineRequest,
+  type EngineResult,
+  KNN_ENGINES,
+  type ResolvedEngineName,
+} from './engines/types.js';
 import {
   DimensionMismatchError,
   EmptyTrainingSetError,
@@ -12,16 +18,14 @@ import {
   InvalidOptionError,
   LabelLengthError,
   NotFittedError,
-  UnsupportedEngineError,
 } from './errors.js';
 import { type Matrix, type MatrixInput, toMatrix } from './matrix.js';
+import { checkKeys, intAtLeast, oneOf } from './options.js';
 import { classScores, decide, normalizeScores, type TieBreak, type Weights } from './vote.js';
 import { defaultThreadCount, throwIfAborted } from './wasm/executor.js';
-import { wasmSimdSupported } from './wasm/runtime.js';
-import { type PruneStats, WasmSearch } from './wasm/search.js';
+import type { PruneStats } from './wasm/search.js';
 
-/** The search engines. `auto` picks one (see {@link KNeighborsClassifier.resolveEngine}). */
-export type EngineName = 'auto' | 'pruned' | 'brute' | 'tfjs' | 'js';
+export type { EngineName };
 
 /** Options of {@link KNeighborsClassifier}. Every default is scikit-learn's where it has one. */
 export interface KNeighborsClassifierOptions {
@@ -36,11 +40,18 @@ export interface KNeighborsClassifierOptions {
   weights?: Weights;
   /** `sklearn` (default): among tied classes the smallest label wins; `nearest`: the nearest neighbour's. */
   tieBreak?: TieBreak;
-  /** Search engine; default `auto`. Every engine returns the same neighbours. */
+  /**
+   * Search engine; default `auto` (see {@link KNeighborsClassifier.resolveEngine}). Every engine
+   * returns the same neighbours: `pruned` (exact principal-component bounds), `matmul` (float rows:
+   * a float32 SIMD matrix product re-ranked exactly in float64), `brute` (a plain exact scan),
+   * `tfjs` (TensorFlow.js, certified on the CPU), `js` (plain JavaScript).
+   */
   engine?: EngineName;
   /**
-   * Bytes the per-call buffers may use (query copies, results, device distance blocks); queries are
-   * processed in chunks that fit. Default 256 MiB. The training data and its index come on top.
+   * Bytes the per-call working buffers of predict / kneighbors may use (query tiles copied into
+   * WebAssembly memory, per-thread candidates, device distance blocks); queries are processed in
+   * tiles that fit. Default 256 MiB, at least 1 MiB. The training rows, their index and the results
+   * (m × k) come on top.
    */
   memoryBudgetBytes?: number;
   /**
@@ -85,7 +96,7 @@ export interface Probabilities {
 
 /** What the last search used, and its counters. */
 export interface EngineInfo {
-  engine: Exclude<EngineName, 'auto'>;
+  engine: ResolvedEngineName;
   threads: number;
   /** The tfjs backend active at the time (if any). */
   backend: string | undefined;
@@ -95,6 +106,20 @@ export interface EngineInfo {
   pruneStats?: PruneStats;
   /** `tfjs`: queries that could not be certified on the device and were searched on the CPU. */
   fallbacks?: number;
+  /**
+   * WebAssembly engines: bytes of WebAssembly memory held (training rows, index, and the working
+   * tiles of the largest call so far, which {@link KNeighborsClassifierOptions.memoryBudgetBytes}
+   * bounds).
+   */
+  memoryBytes?: number;
+  /**
+   * WebAssembly engines: bytes the last search's working buffers took (query tiles, per-thread
+   * scratch, results in WebAssembly memory): at most `memoryBudgetBytes`, unless a single tile of
+   * one job per thread needs more.
+   */
+  workingBytes?: number;
+  /** `auto`: what it measured to choose (absent when no estimate was needed). */
+  estimate?: AutoEstimate;
 }
 
 /** The serialised form of a fitted model ({@link KNeighborsClassifier.toJSON}). */
@@ -111,47 +136,51 @@ export interface SerializedKNeighborsClassifier {
 }
 
 const METRICS: readonly Metric[] = ['euclidean', 'sqeuclidean', 'manhattan', 'cosine'];
-const ENGINES: readonly EngineName[] = ['auto', 'pruned', 'brute', 'tfjs', 'js'];
+const OPTION_KEYS = [
+  'k',
+  'metric',
+  'weights',
+  'tieBreak',
+  'engine',
+  'memoryBudgetBytes',
+  'threads',
+  'pcaSamples',
+  'seed',
+] as const;
+const PREDICT_KEYS = ['onProgress', 'signal'] as const;
+const KNEIGHBORS_KEYS = ['k', 'onProgress', 'signal'] as const;
 const DEFAULT_BUDGET = 256 * 1024 * 1024;
 /** Training sets with fewer values than this run on the calling thread unless `threads` says otherwise. */
 const SMALL_VALUES = 1 << 20;
 /** Rows longer than this are stored as float32 (still exact: integer sums in float64). */
 const MAX_U8_FEATURES = 33_000;
-/** Below this many training rows `auto` uses brute force: the index would not pay for itself. */
-const PRUNE_MIN_ROWS = 2048;
 
 interface Fitted {
   train: Matrix;
-  norms?: Float64Array;
   labels: Int32Array;
   classes: Int32Array;
   /** Position in `classes` of each training row's label. */
   classOf: Int32Array;
-  maxAbs: number;
+  engines: EngineSet;
 }
 
 function checkK(k: unknown, n?: number): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || (n !== undefined && k > n)) {
-    throw new InvalidKError(k as number, n);
+    throw new InvalidKError({ k, trainingRows: n });
   }
   return k;
 }
 
-function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) {
-    throw new InvalidOptionError(
-      name,
-      `${name} must be one of ${allowed.join(', ')}; got ${String(v)}.`,
-    );
+function checkOptionsObject(options: unknown, where: string, keys: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError({
+      option: `${where} options`,
+      value: options,
+      expected: 'an object (or nothing)',
+    });
   }
-  return v as T;
-}
-
-function positiveInt(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new InvalidOptionError(name, `${name} must be an integer ≥ ${min}; got ${String(v)}.`);
-  }
-  return v;
+  checkKeys(options, keys, where);
 }
 
 /**
@@ -184,12 +213,10 @@ export class KNeighborsClassifier {
   readonly pcaSamples: number;
   readonly seed: number;
   private fitted: Fitted | undefined;
-  private wasm: Promise<WasmSearch> | undefined;
-  private wasmPruned = false;
-  private tfjs: TfjsSearch | undefined;
   private last: EngineInfo | undefined;
 
   constructor(options: KNeighborsClassifierOptions = {}) {
+    checkOptionsObject(options, 'KNeighborsClassifier', OPTION_KEYS);
     this.k = checkK(options.k ?? 5);
     this.metric = oneOf('metric', options.metric ?? 'euclidean', METRICS);
     this.weights = oneOf('weights', options.weights ?? 'uniform', ['uniform', 'distance'] as const);
@@ -197,19 +224,20 @@ export class KNeighborsClassifier {
       'sklearn',
       'nearest',
     ] as const);
-    this.engine = oneOf('engine', options.engine ?? 'auto', ENGINES);
+    this.engine = oneOf('engine', options.engine ?? 'auto', KNN_ENGINES);
     const budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
     if (typeof budget !== 'number' || !(budget >= 1 << 20) || !Number.isFinite(budget)) {
-      throw new InvalidOptionError(
-        'memoryBudgetBytes',
-        `memoryBudgetBytes must be a finite number of bytes ≥ 1 MiB; got ${String(budget)}.`,
-      );
+      throw new InvalidOptionError({
+        option: 'memoryBudgetBytes',
+        value: budget,
+        expected: 'a finite number of bytes ≥ 1 MiB (1048576)',
+      });
     }
     this.memoryBudgetBytes = budget;
     this.threads =
-      options.threads === undefined ? undefined : positiveInt('threads', options.threads, 1);
-    this.pcaSamples = positiveInt('pcaSamples', options.pcaSamples ?? 4096, 2);
-    this.seed = positiveInt('seed', options.seed ?? 0, 0);
+      options.threads === undefined ? undefined : intAtLeast('threads', options.threads, 1);
+    this.pcaSamples = intAtLeast('pcaSamples', options.pcaSamples ?? 4096, 2);
+    this.seed = intAtLeast('seed', options.seed ?? 0, 0);
   }
 
   /** Whether fit() has been called. */
@@ -234,8 +262,8 @@ export class KNeighborsClassifier {
   }
 
   /**
-   * Stores the training rows (copied; later changes to `X` do not reach the model) and labels.
-   * Cheap: the `pruned` index is built on the first search (or by {@link prepare}).
+   * Stores the training rows (copied; later changes to `X` do not reach the model) and labels
+   * (integer numbers). Cheap: indexes are built on the first search (or by {@link prepare}).
    */
   fit(X: MatrixInput, y: ArrayLike<number>): this {
     let train = toMatrix(X, 'training');
@@ -243,19 +271,10 @@ export class KNeighborsClassifier {
     if (train.kind === 'u8' && train.d > MAX_U8_FEATURES) {
       train = { ...train, kind: 'f32', data: Float32Array.from(train.data) };
     }
-    if (train.n === 0 || train.d === 0) throw new EmptyTrainingSetError([train.n, train.d]);
-    if (!y || typeof y.length !== 'number' || y.length !== train.n) {
-      throw new LabelLengthError(train.n, y?.length ?? 0);
-    }
+    if (train.n === 0 || train.d === 0)
+      throw new EmptyTrainingSetError({ shape: [train.n, train.d] });
+    const labels = toLabels(y, train.n);
     checkK(this.k, train.n);
-    const labels = new Int32Array(train.n);
-    for (let i = 0; i < train.n; i++) {
-      const v = y[i];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
-        throw new InvalidLabelError(i, v);
-      }
-      labels[i] = v;
-    }
     const classes = Int32Array.from(new Set(labels)).sort();
     const pos = new Map<number, number>();
     for (let i = 0; i < classes.length; i++) pos.set(classes[i], i);
@@ -266,95 +285,49 @@ export class KNeighborsClassifier {
       if (a > maxAbs) maxAbs = a;
     }
     this.dispose();
+    const threads = this.threads ?? (train.n * train.d >= SMALL_VALUES ? defaultThreadCount() : 1);
     this.fitted = {
       train,
-      norms: this.metric === 'cosine' ? rowNorms(train) : undefined,
       labels,
       classes,
       classOf,
-      maxAbs,
+      engines: new EngineSet({
+        train,
+        metric: coreMetric(this.metric),
+        maxAbs,
+        threads,
+        pcaSamples: this.pcaSamples,
+        seed: this.seed,
+        k: this.k,
+      }),
     };
     return this;
   }
 
   /**
-   * The engine `auto` resolves to now, for this model: `tfjs` when the active TensorFlow.js backend
-   * runs on a GPU (webgl, webgpu, tensorflow) and the metric is not manhattan; else, with
-   * WebAssembly SIMD, `pruned` for euclidean / sqeuclidean / cosine on ≥ 2048 rows of moderate
-   * magnitude (|x| ≤ 1e15), `brute` otherwise; `js` without WebAssembly SIMD.
+   * The engine a search runs on now, for this model. A named engine is checked (a typed error if
+   * it cannot run here). `auto`: `tfjs` when the active TensorFlow.js backend runs on a GPU
+   * (webgl, webgpu, tensorflow) and the metric is not manhattan; `js` without WebAssembly SIMD;
+   * brute force (`matmul` for float rows, `brute` for bytes or manhattan) when pruning cannot apply
+   * (manhattan, |x| > 1e15, < 2048 rows); otherwise the choice measured by the first search (or
+   * {@link prepare}): `pruned` when its estimated share of exact distances is ≤ 10%, brute force
+   * otherwise. Before that measurement it returns `pruned` (the likely choice), after it the choice.
    */
-  resolveEngine(): Exclude<EngineName, 'auto'> {
+  resolveEngine(): ResolvedEngineName {
     const f = this.need('resolveEngine');
-    const core = coreMetric(this.metric);
-    const prunable = core !== 'manhattan' && f.maxAbs <= 1e15;
-    if (this.engine !== 'auto') {
-      const e = this.engine;
-      if ((e === 'pruned' || e === 'brute') && !wasmSimdSupported()) {
-        throw new UnsupportedEngineError(
-          e,
-          'this JavaScript engine has no WebAssembly SIMD; use js.',
-        );
-      }
-      if (e === 'pruned' && !prunable) {
-        throw new UnsupportedEngineError(
-          e,
-          core === 'manhattan'
-            ? 'its bounds are Euclidean; use brute for the manhattan metric.'
-            : 'features larger than 1e15 in magnitude would overflow its float32 bounds; use brute.',
-        );
-      }
-      if (e === 'tfjs' && activeBackend() === undefined) {
-        throw new UnsupportedEngineError(e, 'no TensorFlow.js backend is registered.');
-      }
-      return e;
-    }
-    const backend = activeBackend();
-    if (backend && GPU_BACKENDS.includes(backend) && core !== 'manhattan') return 'tfjs';
-    if (!wasmSimdSupported()) return 'js';
-    return prunable && f.train.n >= PRUNE_MIN_ROWS ? 'pruned' : 'brute';
+    return f.engines.check(this.engine) ?? 'pruned';
   }
 
-  /** Builds what the engine needs (the `pruned` index, threads) now rather than on the first search. */
+  /** Builds what the engine needs (`auto`'s estimate, the index, threads) now rather than on the first search. */
   async prepare(options: { signal?: AbortSignal } = {}): Promise<void> {
-    const engine = this.resolveEngine();
-    if (engine === 'pruned' || engine === 'brute')
-      await this.wasmSearch(engine === 'pruned', options.signal);
+    checkOptionsObject(options, 'prepare', ['signal']);
+    const f = this.need('prepare');
+    await f.engines.forSearch(this.engine, options.signal);
   }
 
   private need(method: string): Fitted {
-    if (!this.fitted) throw new NotFittedError(method);
+    if (!this.fitted) throw new NotFittedError({ method });
     return this.fitted;
-  }
-
-  /** The `threads` option, else all cores for training sets of ≥ 2^20 values (1 below: not worth a thread). */
-  private threadCount(): number {
-    const f = this.need('search');
-    return this.threads ?? (f.train.n * f.train.d >= SMALL_VALUES ? defaultThreadCount() : 1);
-  }
-
-  private wasmSearch(pruned: boolean, signal?: AbortSignal): Promise<WasmSearch> {
-    const f = this.need('search');
-    if (!this.wasm || (pruned && !this.wasmPruned)) {
-      const previous = this.wasm;
-      this.wasmPruned = pruned;
-      const created = WasmSearch.create(f.train, {
-        metric: coreMetric(this.metric),
-        pruned,
-        threads: this.threadCount(),
-        pcaSamples: this.pcaSamples,
-        seed: this.seed,
-        signal,
-      });
-      this.wasm = created;
-      created.catch(() => {
-        if (this.wasm === created) {
-          this.wasm = undefined;
-          this.wasmPruned = false;
-        }
-      });
-      previous?.then((s) => s.dispose()).catch(() => undefined);
-    }
-    return this.wasm;
   }
 
   /** Searches with the resolved engine; distances in the core metric's units. */
@@ -366,43 +339,38 @@ export class KNeighborsClassifier {
     const f = this.need('predict');
     throwIfAborted(options.signal);
     const queries = toMatrix(X, 'query');
-    if (queries.d !== f.train.d) throw new DimensionMismatchError(f.train.d, queries.d);
+    if (queries.d !== f.train.d) {
+      throw new DimensionMismatchError({ expected: f.train.d, actual: queries.d });
+    }
     checkK(k, f.train.n);
     const m = queries.n;
-    const engine = this.resolveEngine();
     const metric: CoreMetric = coreMetric(this.metric);
     const onProgress = options.onProgress
       ? (done: number) => options.onProgress?.(done, m)
       : undefined;
-    const req = {
+    const req: EngineRequest = {
       k,
       metric,
       budgetBytes: this.memoryBudgetBytes,
       onProgress,
       signal: options.signal,
     };
+    const engine = await f.engines.forSearch(this.engine, options.signal);
     options.onProgress?.(0, m);
-    let result: EngineResult;
-    const info: EngineInfo = { engine, threads: 1, backend: activeBackend(), indexSeconds: 0 };
-    if (engine === 'pruned' || engine === 'brute') {
-      const s = await this.wasmSearch(engine === 'pruned', options.signal);
-      result = await s.kneighbors(queries, { ...req, mode: engine });
-      info.threads = s.threads;
-      info.indexSeconds = s.buildSeconds;
-      if (engine === 'pruned') info.pruneStats = { ...s.stats };
-    } else if (engine === 'tfjs') {
-      this.tfjs ??= new TfjsSearch({ matrix: f.train, norms: f.norms });
-      result = await this.tfjs.search(queries, req);
-      info.fallbacks = this.tfjs.stats.fallbacks;
-    } else {
-      result = await jsSearch({ matrix: f.train, norms: f.norms }, queries, req);
-    }
-    this.last = info;
+    const result = await engine.search(queries, req);
+    const counters = engine.counters();
+    this.last = {
+      engine: engine.name,
+      backend: activeBackend(),
+      ...counters,
+      ...(this.engine === 'auto' && f.engines.estimate ? { estimate: f.engines.estimate } : {}),
+    };
     return { ...result, m };
   }
 
   /** The k nearest training rows of each query. */
   async kneighbors(X: MatrixInput, options: KNeighborsOptions = {}): Promise<Neighbors> {
+    checkOptionsObject(options, 'kneighbors', KNEIGHBORS_KEYS);
     const k = options.k ?? this.k;
     const { indices, distances, m } = await this.search(X, k, options);
     if (this.metric === 'euclidean')
@@ -410,26 +378,54 @@ export class KNeighborsClassifier {
     return { indices, distances, shape: [m, k] };
   }
 
-  private async scores(X: MatrixInput, options: PredictOptions) {
-    const f = this.need('predict');
+  private async scores(X: MatrixInput, options: PredictOptions, method: string) {
+    checkOptionsObject(options, method, PREDICT_KEYS);
+    const f = this.need(method);
     const nb = await this.kneighbors(X, options);
     const [m, k] = nb.shape;
     const nc = f.classes.length;
     const cls = new Int32Array(m * k);
     for (let i = 0; i < cls.length; i++) cls[i] = f.classOf[nb.indices[i]];
-    return { f, m, k, nc, cls, scores: classScores(cls, nb.distances, m, k, nc, this.weights) };
+    return {
+      f,
+      m,
+      k,
+      nc,
+      cls,
+      scores: classScores({
+        neighbourClass: cls,
+        distances: nb.distances,
+        m,
+        k,
+        nClasses: nc,
+        weights: this.weights,
+      }),
+    };
   }
 
   /** The predicted label of each query. */
   async predict(X: MatrixInput, options: PredictOptions = {}): Promise<Int32Array> {
-    const { f, m, k, nc, cls, scores } = await this.scores(X, options);
-    const best = decide(scores, cls, m, k, nc, this.tieBreak);
+    const { f, m, k, nc, cls, scores } = await this.scores(X, options, 'predict');
+    const best = decide({
+      scores,
+      neighbourClass: cls,
+      m,
+      k,
+      nClasses: nc,
+      tieBreak: this.tieBreak,
+    });
     return best.map((c) => f.classes[c]);
   }
 
-  /** Class probabilities of each query (scikit-learn's `predict_proba`). */
+  /**
+   * Class probabilities of each query (scikit-learn's `predict_proba`), from the k nearest
+   * neighbours as {@link kneighbors} returns them. When the k-th neighbour's distance equals the
+   * next row's, this package keeps the row with the smaller index; scikit-learn's brute force keeps
+   * whichever its partial sort puts first, so on such ties the probabilities may differ from
+   * scikit-learn's (the predictions rarely do).
+   */
   async predictProba(X: MatrixInput, options: PredictOptions = {}): Promise<Probabilities> {
-    const { f, m, nc, scores } = await this.scores(X, options);
+    const { f, m, nc, scores } = await this.scores(X, options, 'predictProba');
     return {
       probabilities: normalizeScores(scores, m, nc),
       shape: [m, nc],
@@ -439,10 +435,11 @@ export class KNeighborsClassifier {
 
   /** Accuracy on (X, y): the fraction of queries whose predicted label equals y. */
   async score(X: MatrixInput, y: ArrayLike<number>, options: PredictOptions = {}): Promise<number> {
+    this.need('score');
     const pred = await this.predict(X, options);
-    if (!y || y.length !== pred.length) throw new LabelLengthError(pred.length, y?.length ?? 0);
+    const labels = toLabels(y, pred.length);
     let ok = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) ok++;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) ok++;
     return pred.length === 0 ? 0 : ok / pred.length;
   }
 
@@ -478,18 +475,20 @@ export class KNeighborsClassifier {
   static fromJSON(json: unknown): KNeighborsClassifier {
     const j = json as SerializedKNeighborsClassifier;
     if (!j || typeof j !== 'object' || j.format !== '@fmnist/knn') {
-      throw new InvalidModelError(
-        'Not a serialised @fmnist/knn model (format field missing or wrong).',
-      );
+      throw new InvalidModelError({
+        problem: 'Not a serialised @fmnist/knn model (format field missing or wrong).',
+      });
     }
     if (j.version !== 1)
-      throw new InvalidModelError(`Unsupported model version ${String(j.version)}; expected 1.`);
+      throw new InvalidModelError({
+        problem: `Unsupported model version ${String(j.version)}; expected 1.`,
+      });
     if (
       !Array.isArray(j.shape) ||
       j.shape.length !== 2 ||
       (j.dtype !== 'uint8' && j.dtype !== 'float32')
     ) {
-      throw new InvalidModelError('The model has no valid shape / dtype.');
+      throw new InvalidModelError({ problem: 'The model has no valid shape / dtype.' });
     }
     let bytes: Uint8Array;
     let labelBytes: Uint8Array;
@@ -498,12 +497,17 @@ export class KNeighborsClassifier {
       if (j.dtype === 'float32') bytes = littleEndian(bytes);
       labelBytes = littleEndian(base64ToBytes(j.labels));
     } catch (e) {
-      throw new InvalidModelError(`The model's data is not valid base64 (${String(e)}).`);
+      throw new InvalidModelError({
+        problem: `The model's data is not valid base64 (${String(e)}).`,
+        cause: e,
+      });
     }
     const [n, d] = j.shape;
     const width = j.dtype === 'uint8' ? 1 : 4;
     if (bytes.length !== n * d * width || labelBytes.length !== n * 4) {
-      throw new InvalidModelError(`The model's data does not match its shape [${n}, ${d}].`);
+      throw new InvalidModelError({
+        problem: `The model's data does not match its shape [${n}, ${d}].`,
+      });
     }
     const data =
       j.dtype === 'uint8' ? bytes : new Float32Array(bytes.buffer, bytes.byteOffset, n * d);
@@ -513,11 +517,18 @@ export class KNeighborsClassifier {
 
   /** Stops worker threads and releases device tensors. The model stays fitted and usable. */
   dispose(): void {
-    this.wasm?.then((s) => s.dispose()).catch(() => undefined);
-    this.wasm = undefined;
-    this.wasmPruned = false;
-    this.tfjs?.dispose();
-    this.tfjs = undefined;
+    this.fitted?.engines.dispose();
+    if (this.fitted) {
+      const { train, labels, classes, classOf, engines } = this.fitted;
+      // A fresh set: the model stays usable; its engines are made again on the next search.
+      this.fitted = {
+        train,
+        labels,
+        classes,
+        classOf,
+        engines: engines.fresh(),
+      };
+    }
   }
 }
 
@@ -534,4 +545,22 @@ function littleEndian(bytes: Uint8Array): Uint8Array {
     out[i + 3] = bytes[i];
   }
   return out;
+}
+
+/** Labels as int32, checked: one integer number per row. */
+function toLabels(y: unknown, n: number): Int32Array {
+  const arr = y as ArrayLike<unknown> | null | undefined;
+  if (arr === null || typeof arr !== 'object' || typeof arr.length !== 'number') {
+    throw new LabelLengthError({ expected: n, actual: 0 });
+  }
+  if (arr.length !== n) throw new LabelLengthError({ expected: n, actual: arr.length });
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = arr[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
+      throw new InvalidLabelError({ index: i, value: v });
+    }
+    labels[i] = v;
+  }
+  return labels;
 }

@@ -1,5 +1,11 @@
 import type { Matrix } from './matrix.js';
 
+/**
+ * Distances and top-k selection shared by the JavaScript and tfjs engines (internal: not exported
+ * from the package entry points).
+ * @internal
+ */
+
 /** The distances offered. `euclidean` ranks by the squared distance and reports its square root. */
 export type Metric = 'euclidean' | 'sqeuclidean' | 'manhattan' | 'cosine';
 
@@ -34,16 +40,22 @@ export function rowNorm(a: Row, offset: number, d: number): number {
  * operations as those kernels. For cosine, `na`/`nb` are the rows' {@link rowNorm}s; the result is
  * 1 − a·b/(‖a‖‖b‖) clipped to [0, 2] (as scikit-learn), and 1 when either row is all zeros.
  */
-export function exactDistance(
-  metric: CoreMetric,
-  a: Row,
-  i: number,
-  b: Row,
-  j: number,
-  d: number,
-  na = 0,
-  nb = 0,
-): number {
+export function exactDistance(options: {
+  metric: CoreMetric;
+  a: Row;
+  /** Row of `a`. */
+  i: number;
+  b: Row;
+  /** Row of `b`. */
+  j: number;
+  /** Features per row. */
+  d: number;
+  /** cosine: ‖row i of a‖. */
+  normA?: number;
+  /** cosine: ‖row j of b‖. */
+  normB?: number;
+}): number {
+  const { metric, a, i, b, j, d, normA: na = 0, normB: nb = 0 } = options;
   const oa = i * d;
   const ob = j * d;
   let s = 0;
@@ -72,7 +84,7 @@ export function rowNorms(m: Matrix): Float64Array {
 }
 
 /** `true` when (d1, i1) comes before (d2, i2): nearer first, then the smaller training index. */
-export function before(d1: number, i1: number, d2: number, i2: number): boolean {
+function before(d1: number, i1: number, d2: number, i2: number): boolean {
   return d1 < d2 || (d1 === d2 && i1 < i2);
 }
 

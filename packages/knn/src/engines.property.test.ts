@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Metric } from './distance.js';
 import { type EngineName, KNeighborsClassifier } from './index.js';
-import { type RefMetric, refKneighbors, refVote } from './test-support/reference.js';
+import { type RefMetric, refKneighbors, refVote } from './test-helpers/index.js';
 
 interface Problem {
   n: number;
@@ -112,12 +112,30 @@ async function agrees(engine: EngineName, p: Problem, threads = 1): Promise<void
   const nb = await knn.kneighbors(X);
   const pred = await knn.predict(X);
   knn.dispose();
-  const ref = refKneighbors(core(p.metric), p.train, p.n, p.queries, p.m, p.d, p.k);
+  const ref = refKneighbors({
+    metric: core(p.metric),
+    train: p.train,
+    n: p.n,
+    queries: p.queries,
+    m: p.m,
+    d: p.d,
+    k: p.k,
+  });
   const refDist = p.metric === 'euclidean' ? ref.distances.map(Math.sqrt) : ref.distances;
   expect(Array.from(nb.indices)).toEqual(Array.from(ref.indices));
   expect(Array.from(nb.distances)).toEqual(Array.from(refDist));
   expect(Array.from(pred)).toEqual(
-    Array.from(refVote(p.labels, ref.indices, refDist, p.m, p.k, p.weights, p.tieBreak)),
+    Array.from(
+      refVote({
+        labels: p.labels,
+        indices: ref.indices,
+        distances: refDist,
+        m: p.m,
+        k: p.k,
+        weights: p.weights,
+        tieBreak: p.tieBreak,
+      }),
+    ),
   );
 }
 
@@ -143,6 +161,51 @@ describe('every engine returns the reference neighbours and votes (fast-check)',
         (p) => agrees('pruned', p),
       ),
       { numRuns: 200, examples },
+    ));
+  it('matmul (WebAssembly float32 matrix product, re-ranked exactly)', () =>
+    fc.assert(
+      fc.asyncProperty(
+        problem.filter((p) => p.metric !== 'manhattan' && p.train instanceof Float32Array),
+        (p) => agrees('matmul', p),
+      ),
+      { numRuns: 200, examples },
+    ));
+  it('matmul on rows far from the origin (cancellation in ‖q‖² − 2q·t + ‖t‖²), ties and duplicates', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          offset: fc.constantFrom(0.5, 1000.25, 65536.5, -3e5),
+          metric: fc.constantFrom<Metric>('euclidean', 'sqeuclidean', 'cosine'),
+          n: fc.integer({ min: 1, max: 60 }),
+          m: fc.integer({ min: 1, max: 5 }),
+          d: fc.integer({ min: 1, max: 40 }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        async ({ offset, metric, n, m, d, seed }) => {
+          let s = seed + 1;
+          const small = () => {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            return (s >>> 16) % 3;
+          };
+          // Few distinct rows: many exact ties and duplicates; values 0..2 above a large offset.
+          const train = Float32Array.from({ length: n * d }, () => offset + small());
+          const queries = Float32Array.from({ length: m * d }, () => offset + small());
+          const k = 1 + (seed % n);
+          await agrees('matmul', {
+            n,
+            d,
+            m,
+            train,
+            queries,
+            labels: Int32Array.from({ length: n }, (_, i) => i % 3),
+            k,
+            metric,
+            weights: 'uniform',
+            tieBreak: 'sklearn',
+          });
+        },
+      ),
+      { numRuns: 150 },
     ));
   it('tfjs (cpu backend, certified)', () =>
     fc.assert(
@@ -180,7 +243,7 @@ describe('larger random sets, 2 threads and a small memory budget (several chunk
     ['cosine', false],
     ['cosine', true],
   ] as const) {
-    it(`pruned = brute = reference: ${metric}, ${float ? 'float32' : 'uint8'} rows`, async () => {
+    it(`pruned = matmul = brute = reference: ${metric}, ${float ? 'float32' : 'uint8'} rows`, async () => {
       const n = 3000;
       const m = 1500;
       const d = 300;
@@ -188,7 +251,9 @@ describe('larger random sets, 2 threads and a small memory budget (several chunk
       const labels = Int32Array.from({ length: n }, (_, i) => i % 7);
       const X = { data: queries, shape: [m, d] as [number, number] };
       const results = [];
-      for (const engine of ['pruned', 'brute'] as const) {
+      for (const engine of float
+        ? (['pruned', 'brute', 'matmul'] as const)
+        : (['pruned', 'brute'] as const)) {
         const knn = new KNeighborsClassifier({
           k: 7,
           metric,
@@ -203,10 +268,20 @@ describe('larger random sets, 2 threads and a small memory budget (several chunk
         }
         knn.dispose();
       }
-      const ref = refKneighbors(core(metric), train, n, queries.subarray(0, 60 * d), 60, d, 7);
+      const ref = refKneighbors({
+        metric: core(metric),
+        train: train,
+        n: n,
+        queries: queries.subarray(0, 60 * d),
+        m: 60,
+        d: d,
+        k: 7,
+      });
       const refDist = metric === 'euclidean' ? ref.distances.map(Math.sqrt) : ref.distances;
-      expect(Array.from(results[0].indices)).toEqual(Array.from(results[1].indices));
-      expect(Array.from(results[0].distances)).toEqual(Array.from(results[1].distances));
+      for (const r of results.slice(1)) {
+        expect(Array.from(r.indices)).toEqual(Array.from(results[0].indices));
+        expect(Array.from(r.distances)).toEqual(Array.from(results[0].distances));
+      }
       expect(Array.from(results[0].indices.subarray(0, 60 * 7))).toEqual(Array.from(ref.indices));
       expect(Array.from(results[0].distances.subarray(0, 60 * 7))).toEqual(Array.from(refDist));
     });

@@ -5,17 +5,22 @@ import {
   AbortedError,
   DimensionMismatchError,
   EmptyTrainingSetError,
+  FeatureOverflowError,
   InvalidInputError,
   InvalidKError,
   InvalidLabelError,
   InvalidModelError,
   InvalidOptionError,
   KNeighborsClassifier,
+  KNN_ENGINES,
   KnnError,
+  type KnnErrorCode,
   LabelLengthError,
   NonFiniteFeatureError,
   NotFittedError,
+  UnknownOptionError,
   UnsupportedEngineError,
+  WorkerFailedError,
 } from './index.js';
 
 const X = { data: Uint8Array.from([0, 0, 1, 1, 5, 5, 6, 6]), shape: [4, 2] as [number, number] };
@@ -31,11 +36,18 @@ async function thrown(fn: () => unknown): Promise<unknown> {
   throw new Error('expected an error');
 }
 
-async function expectTyped(fn: () => unknown, cls: new (...a: never[]) => KnnError, code: string) {
+async function expectTyped(
+  fn: () => unknown,
+  cls: (new (...a: never[]) => KnnError) & { isInstance(e: unknown): boolean },
+  code: KnnErrorCode,
+) {
   const e = await thrown(fn);
   expect(e).toBeInstanceOf(cls);
   expect(e).toBeInstanceOf(KnnError);
   expect((e as KnnError).code).toBe(code);
+  expect(cls.isInstance(e)).toBe(true);
+  expect(KnnError.isInstance(e)).toBe(true);
+  expect((e as KnnError).name).toBe(cls.name);
   expect((e as KnnError).message.length).toBeGreaterThan(20);
   return e as KnnError;
 }
@@ -115,16 +127,20 @@ describe('bad input gets a typed error with a stable code', () => {
       await expectTyped(() => knn.predict(t), NonFiniteFeatureError, 'NON_FINITE_FEATURE');
       t.dispose();
     }
-    // Finite float64 values that overflow float32.
-    await expectTyped(
+    // Finite float64 values that overflow float32: reported as overflow, not as Infinity.
+    const o = await expectTyped(
       () =>
         new KNeighborsClassifier({ k: 1 }).fit(
-          { data: Float64Array.from([1e300, 0]), shape: [1, 2] },
+          { data: Float64Array.from([0, 1e300]), shape: [1, 2] },
           [0],
         ),
-      NonFiniteFeatureError,
-      'NON_FINITE_FEATURE',
+      FeatureOverflowError,
+      'FEATURE_OVERFLOW',
     );
+    expect(o).toMatchObject({ row: 0, column: 1, value: 1e300 });
+    expect(o.message).toContain('1e+300');
+    expect(o.message).not.toContain('Infinity');
+    expect(o.message).toMatch(/rescale/i);
   });
 
   it('labels of the wrong length or not integers', async () => {
@@ -224,5 +240,132 @@ describe('bad input gets a typed error with a stable code', () => {
       'ABORTED',
     );
     expect(e.cause).toBe('stop');
+  });
+
+  it("unknown option keys are rejected with a did-you-mean, also for other libraries' names", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong option names
+    const make = (o: any) => () => new KNeighborsClassifier(o);
+    for (const [options, key, fix] of [
+      [{ K: 3 }, 'K', 'k'],
+      [{ n_neighbors: 3 }, 'n_neighbors', 'k'],
+      [{ algorithm: 'brute' }, 'algorithm', 'engine'],
+      [{ metrc: 'cosine' }, 'metrc', 'metric'],
+      [{ memoryBudget: 1 << 20 }, 'memoryBudget', 'memoryBudgetBytes'],
+    ] as const) {
+      const e = await expectTyped(make(options), UnknownOptionError, 'UNKNOWN_OPTION');
+      expect(e).toMatchObject({ option: key, suggestion: fix });
+      expect(e.message).toContain(`Did you mean "${fix}"?`);
+    }
+    const none = await expectTyped(make({ zzzzzz: 1 }), UnknownOptionError, 'UNKNOWN_OPTION');
+    expect(none.message).not.toContain('Did you mean');
+    expect(none.message).toContain('Known options: k, metric');
+    const knn = new KNeighborsClassifier({ k: 1 }).fit(X, y);
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong option names
+    const bad: any = { onprogress: () => undefined };
+    const p = await expectTyped(() => knn.predict(X, bad), UnknownOptionError, 'UNKNOWN_OPTION');
+    expect(p.message).toContain('"onProgress"');
+    await expectTyped(
+      () => knn.kneighbors(X, { kk: 2 } as never),
+      UnknownOptionError,
+      'UNKNOWN_OPTION',
+    );
+  });
+
+  it('unknown option values get a did-you-mean (l2 → euclidean, cityblock → manhattan)', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong option values
+    const make = (o: any) => () => new KNeighborsClassifier(o);
+    for (const [options, fix] of [
+      [{ metric: 'l2' }, 'euclidean'],
+      [{ metric: 'cityblock' }, 'manhattan'],
+      [{ metric: 'cosin' }, 'cosine'],
+      [{ engine: 'kd_tree' }, 'pruned'],
+      [{ engine: 'brut' }, 'brute'],
+      [{ weights: 'distanse' }, 'distance'],
+    ] as const) {
+      const e = await expectTyped(make(options), InvalidOptionError, 'INVALID_OPTION');
+      expect(e.message).toContain(`Did you mean "${fix}"?`);
+    }
+    const e = await expectTyped(make({ engine: 'gpu' }), InvalidOptionError, 'INVALID_OPTION');
+    for (const name of KNN_ENGINES) expect(e.message).toContain(`'${name}'`);
+  });
+
+  it('1-D input, null / empty-string / non-number features are rejected with what to do', async () => {
+    const fit = (X: unknown) => () => new KNeighborsClassifier({ k: 1 }).fit(X as never, [0, 1, 2]);
+    const one = await expectTyped(fit([1, 2, 3]), InvalidInputError, 'INVALID_INPUT');
+    expect(one.message).toContain('1-D');
+    expect(one.message).toContain('[[1, …]]');
+    for (const bad of [null, '', '3', undefined, {}, true]) {
+      const e = await expectTyped(
+        fit([
+          [0, 1],
+          [2, bad],
+          [4, 5],
+        ]),
+        InvalidInputError,
+        'INVALID_INPUT',
+      );
+      expect(e.message).toContain('row 1, column 1');
+      expect(e.message).toMatch(/must be numbers/);
+    }
+    const flat = await expectTyped(
+      () =>
+        new KNeighborsClassifier({ k: 1 }).fit(
+          { data: [0, null, 2, 3], shape: [2, 2] } as never,
+          [0, 1],
+        ),
+      InvalidInputError,
+      'INVALID_INPUT',
+    );
+    expect(flat.message).toContain('null');
+    const rowNotArray = await expectTyped(
+      fit([[0, 1], 5, [1, 2]]),
+      InvalidInputError,
+      'INVALID_INPUT',
+    );
+    expect(rowNotArray.message).toContain('Row 1');
+  });
+
+  it('labels that are not integer numbers: the error names the value and its type', async () => {
+    for (const [bad, shown] of [
+      ['0', 'the string "0"'],
+      [0n, 'the bigint 0n'],
+      [null, 'null'],
+      [1.5, 'the number 1.5'],
+    ] as const) {
+      const e = await expectTyped(
+        () => new KNeighborsClassifier({ k: 1 }).fit(X, [bad, 0, 1, 1] as never),
+        InvalidLabelError,
+        'INVALID_LABEL',
+      );
+      expect(e.message).toContain(`Label 0 is ${shown}`);
+      expect(e.message).toMatch(/Map string, bigint or float classes/);
+    }
+  });
+
+  it('isInstance recognises errors of another copy of the package (same marker), codes are a union', () => {
+    const e = new WorkerFailedError({ detail: 'boom' });
+    expect(WorkerFailedError.isInstance(e)).toBe(true);
+    expect(KnnError.isInstance(e)).toBe(true);
+    expect(AbortedError.isInstance(e)).toBe(false);
+    expect(e.message).toContain('threads: 1');
+    // A look-alike from "another copy": only the Symbol.for markers.
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('fmnist.knn.error')]: true,
+      [Symbol.for('fmnist.knn.error.AbortedError')]: true,
+    });
+    expect(AbortedError.isInstance(foreign)).toBe(true);
+    expect(KnnError.isInstance(new Error('plain'))).toBe(false);
+    expect(KnnError.isInstance(null)).toBe(false);
+    const code: KnnErrorCode = e.code;
+    // A switch over the union is checked by TypeScript (this line fails to compile on a typo).
+    const handled = ((c: KnnErrorCode) => {
+      switch (c) {
+        case 'WORKER_FAILED':
+          return true;
+        default:
+          return false;
+      }
+    })(code);
+    expect(handled).toBe(true);
   });
 });

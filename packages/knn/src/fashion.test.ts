@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { KNeighborsClassifier } from './node.js';
-import { refKneighbors } from './test-support/reference.js';
+import { refKneighbors } from './test-helpers/index.js';
 
 /**
  * Correct predictions of scikit-learn 1.2.1 `KNeighborsClassifier(n_neighbors=5, algorithm='brute')`
@@ -56,7 +56,15 @@ describe('Fashion-MNIST, full training set', () => {
     let ref: { indices: Int32Array; distances: Float64Array };
     beforeAll(() => {
       queries = sample(Q, 50);
-      ref = refKneighbors('sqeuclidean', ds.train.images, ds.train.count, queries, Q, D, K);
+      ref = refKneighbors({
+        metric: 'sqeuclidean',
+        train: ds.train.images,
+        n: ds.train.count,
+        queries: queries,
+        m: Q,
+        d: D,
+        k: K,
+      });
     });
 
     const check = async (
@@ -92,7 +100,15 @@ describe('Fashion-MNIST, full training set', () => {
 
   it('cosine: the pruned engine equals the reference on 100 queries (k = 5)', async () => {
     const q = sample(100, 97);
-    const ref = refKneighbors('cosine', ds.train.images, ds.train.count, q, 100, D, 5);
+    const ref = refKneighbors({
+      metric: 'cosine',
+      train: ds.train.images,
+      n: ds.train.count,
+      queries: q,
+      m: 100,
+      d: D,
+      k: 5,
+    });
     const knn = new KNeighborsClassifier({ k: 5, metric: 'cosine', engine: 'pruned' }).fit(
       train(),
       ds.train.labels,
@@ -101,5 +117,5 @@ describe('Fashion-MNIST, full training set', () => {
     knn.dispose();
     expect(Array.from(nb.indices)).toEqual(Array.from(ref.indices));
     expect(Array.from(nb.distances)).toEqual(Array.from(ref.distances));
-  });
+  }, 300_000); // a float64 JavaScript reference over 60,000 × 784 for 100 queries: slow on a loaded machine
 });

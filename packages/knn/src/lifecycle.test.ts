@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { AbortedError, type EngineName, KNeighborsClassifier } from './node.js';
-import { refKneighbors } from './test-support/reference.js';
+import { refKneighbors } from './test-helpers/index.js';
 
 /** A clustered random data set (deterministic). */
 function dataset(n: number, d: number, seed: number) {
@@ -21,7 +23,7 @@ function dataset(n: number, d: number, seed: number) {
   return { data, labels };
 }
 
-const ENGINES: EngineName[] = ['pruned', 'brute', 'js', 'tfjs'];
+const ENGINES: EngineName[] = ['pruned', 'matmul', 'brute', 'js', 'tfjs'];
 
 describe('tfjs tensors in, no tensor leaks', () => {
   afterAll(async () => {
@@ -66,7 +68,7 @@ describe('progress, abort, memory budget, threads', () => {
   const train = { data, shape: [6000, 24] as [number, number] };
   const queries = { data: dataset(2000, 24, 8).data, shape: [2000, 24] as [number, number] };
 
-  for (const engine of ['pruned', 'brute', 'js'] as const) {
+  for (const engine of ['pruned', 'matmul', 'brute', 'js'] as const) {
     it(`${engine}: progress rises to (m, m); an abort mid-way rejects with AbortedError`, async () => {
       const knn = new KNeighborsClassifier({ k: 4, engine, memoryBudgetBytes: 1 << 20 }).fit(
         train,
@@ -121,7 +123,15 @@ describe('progress, abort, memory budget, threads', () => {
       expect(knn.engineInfo?.threads).toBe(threads);
       knn.dispose();
     }
-    const ref = refKneighbors('sqeuclidean', data, 6000, queries.data, 50, 24, 6);
+    const ref = refKneighbors({
+      metric: 'sqeuclidean',
+      train: data,
+      n: 6000,
+      queries: queries.data,
+      m: 50,
+      d: 24,
+      k: 6,
+    });
     for (const r of results) {
       expect(Array.from(r.indices)).toEqual(Array.from(results[0].indices));
       expect(Array.from(r.indices.subarray(0, 300))).toEqual(Array.from(ref.indices));
@@ -131,17 +141,121 @@ describe('progress, abort, memory budget, threads', () => {
     }
   });
 
-  it('auto picks pruned on ≥ 2048 rows, brute below and for manhattan', async () => {
+  it('memoryBudgetBytes bounds the WebAssembly working memory of a search (measured)', async () => {
+    const rng = xoroshiro128plus(7);
+    const n = 3000;
+    const d = 192;
+    const m = 1500;
+    // Clustered rows (so that the pruned engine prunes and the test stays quick).
+    const centres = Array.from({ length: 20 }, () =>
+      Array.from({ length: d }, () => uniformFloat64(rng) * 50),
+    );
+    const x = Float32Array.from(
+      { length: (n + m) * d },
+      (_, i) => centres[Math.floor(i / d) % 20][i % d] + uniformFloat64(rng),
+    );
+    const y = Int32Array.from({ length: n }, (_, i) => i % 4);
+    const Q = { data: x.subarray(n * d), shape: [m, d] as [number, number] };
+    const one = { data: x.subarray(n * d, (n + 1) * d), shape: [1, d] as [number, number] };
+    for (const engine of ['matmul', 'pruned', 'brute'] as const) {
+      const working: number[] = [];
+      const growth: number[] = [];
+      let answer: Int32Array | undefined;
+      for (const budget of [1 << 20, 256 << 20]) {
+        const knn = new KNeighborsClassifier({
+          k: 5,
+          engine,
+          threads: 2,
+          memoryBudgetBytes: budget,
+        });
+        knn.fit({ data: x.subarray(0, n * d), shape: [n, d] }, y);
+        await knn.kneighbors(one);
+        const base = knn.engineInfo?.memoryBytes ?? 0;
+        const nb = await knn.kneighbors(Q);
+        working.push(knn.engineInfo?.workingBytes ?? Number.NaN);
+        growth.push((knn.engineInfo?.memoryBytes ?? 0) - base);
+        if (answer) expect(Array.from(nb.indices)).toEqual(Array.from(answer));
+        answer = nb.indices;
+        knn.dispose();
+      }
+      expect(working[0]).toBeLessThanOrEqual(1 << 20);
+      // The memory grows by no more than the budget (plus a 64 KiB page of rounding).
+      expect(growth[0]).toBeLessThanOrEqual((1 << 20) + (1 << 16));
+      // With room, the whole batch is one tile: the budget is what made the difference.
+      expect(working[1]).toBeGreaterThan(m * d * 4);
+    }
+  });
+
+  it('auto: brute force below 2048 rows and for manhattan, matmul for float rows', async () => {
     await tf.setBackend('cpu');
-    const big = new KNeighborsClassifier().fit(train, labels);
-    expect(big.resolveEngine()).toBe('pruned');
     const small = new KNeighborsClassifier().fit(
       { data: data.subarray(0, 24 * 100), shape: [100, 24] },
       labels.subarray(0, 100),
     );
-    expect(small.resolveEngine()).toBe('brute');
+    expect(small.resolveEngine()).toBe('matmul');
+    const bytes = new KNeighborsClassifier().fit(
+      { data: Uint8Array.from(data.subarray(0, 24 * 100), (v) => Math.abs(v)), shape: [100, 24] },
+      labels.subarray(0, 100),
+    );
+    expect(bytes.resolveEngine()).toBe('brute');
     const l1 = new KNeighborsClassifier({ metric: 'manhattan' }).fit(train, labels);
     expect(l1.resolveEngine()).toBe('brute');
+    await l1.predict({ data: queries.data.subarray(0, 24), shape: [1, 24] });
+    expect(l1.engineInfo?.estimate).toBeUndefined();
+  });
+
+  it('auto estimates what pruning saves: brute force where it would not pay, pruned where it does', async () => {
+    await tf.setBackend('cpu');
+    const rng = xoroshiro128plus(42);
+    const n = 6000;
+    // High-dimensional noise: every distance about the same, nothing can be pruned.
+    const d = 96;
+    const noise = Float32Array.from({ length: n * d }, () => uniformFloat64(rng) - 0.5);
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const hard = new KNeighborsClassifier({ k: 5 }).fit({ data: noise, shape: [n, d] }, y);
+    const q = { data: noise.subarray(0, 20 * d), shape: [20, d] as [number, number] };
+    await hard.predict(q);
+    const hi = hard.engineInfo;
+    expect(hi?.engine).toBe('matmul');
+    expect(hi?.estimate?.contrast).toBeGreaterThan(0.5);
+    expect(Number.isNaN(hi?.estimate?.prunedExactShare)).toBe(true);
+    expect(hard.resolveEngine()).toBe('matmul');
+    // Tight, well separated clusters on a low-dimensional surface: the bounds prune almost everything.
+    const e = 32;
+    const centres = Array.from({ length: 40 }, () =>
+      Array.from({ length: e }, () => (uniformFloat64(rng) - 0.5) * 100),
+    );
+    const easy = new Float32Array(n * e);
+    for (let i = 0; i < n; i++) {
+      const c = centres[i % centres.length];
+      for (let t = 0; t < e; t++)
+        easy[i * e + t] = c[t] + (uniformFloat64(rng) - 0.5) * (t < 3 ? 4 : 0.01);
+    }
+    const good = new KNeighborsClassifier({ k: 5 }).fit({ data: easy, shape: [n, e] }, y);
+    await good.prepare();
+    expect(good.resolveEngine()).toBe('pruned');
+    await good.predict({ data: easy.subarray(0, 20 * e), shape: [20, e] });
+    const gi = good.engineInfo;
+    expect(gi?.engine).toBe('pruned');
+    expect(gi?.estimate?.prunedExactShare).toBeLessThanOrEqual(0.1);
+    // Both answer exactly.
+    for (const [knn, x, dim] of [
+      [hard, noise, d],
+      [good, easy, e],
+    ] as const) {
+      const nb = await knn.kneighbors({ data: x.subarray(0, 10 * dim), shape: [10, dim] });
+      const ref = refKneighbors({
+        metric: 'sqeuclidean',
+        train: x,
+        n,
+        queries: x.subarray(0, 10 * dim),
+        m: 10,
+        d: dim,
+        k: 5,
+      });
+      expect(Array.from(nb.indices)).toEqual(Array.from(ref.indices));
+      knn.dispose();
+    }
   });
 });
 

@@ -1,5 +1,9 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { InvalidInputError, NonFiniteFeatureError } from './errors.js';
+import {
+  describeValue,
+  FeatureOverflowError,
+  InvalidInputError,
+  NonFiniteFeatureError,
+} from './errors.js';
 
 /** Row-major numbers with their shape: the plain (non-tensor) matrix input. */
 export interface MatrixData {
@@ -8,8 +12,18 @@ export interface MatrixData {
   shape: readonly [number, number];
 }
 
+/**
+ * A rank-2 TensorFlow.js tensor, described by shape so that this package's types do not need
+ * `@tensorflow/tfjs-core` (an optional peer): any `tf.Tensor2D` fits.
+ */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  dataSync(): unknown;
+}
+
 /** What fit / predict accept: a {@link MatrixData}, a rank-2 tfjs tensor, or an array of rows. */
-export type MatrixInput = MatrixData | Tensor | ArrayLike<ArrayLike<number>>;
+export type MatrixInput = MatrixData | TensorLike | ArrayLike<ArrayLike<number>>;
 
 /**
  * The internal form: uint8 rows (`u8`) or float32 rows (`f32`). A float matrix whose values are all
@@ -22,14 +36,17 @@ export interface Matrix {
   d: number;
 }
 
-function isTensor(x: unknown): x is Tensor {
+type Where = 'training' | 'query';
+
+/** Whether `x` looks like a tfjs tensor (checked by shape: no tfjs import needed). */
+function isTensor(x: unknown): x is TensorLike {
   return (
     typeof x === 'object' &&
     x !== null &&
     'dataSync' in x &&
     'shape' in x &&
     'dtype' in x &&
-    typeof (x as Tensor).dataSync === 'function'
+    typeof (x as TensorLike).dataSync === 'function'
   );
 }
 
@@ -43,78 +60,123 @@ function checkShape(shape: unknown, length: number): [number, number] {
     shape.length !== 2 ||
     !shape.every((s) => Number.isSafeInteger(s) && s >= 0)
   ) {
-    throw new InvalidInputError(
-      `A matrix needs shape [rows, features] of two non-negative integers, got ${JSON.stringify(shape)}.`,
-    );
+    throw new InvalidInputError({
+      message: `A matrix needs shape [rows, features] of two non-negative integers, got ${JSON.stringify(shape)}.`,
+    });
   }
   if (shape[0] * shape[1] !== length) {
-    throw new InvalidInputError(
-      `The data holds ${length} values but shape [${shape[0]}, ${shape[1]}] needs ${shape[0] * shape[1]}.`,
-    );
+    throw new InvalidInputError({
+      message: `The data holds ${length} values but shape [${shape[0]}, ${shape[1]}] needs ${shape[0] * shape[1]}; fix the shape or the data.`,
+    });
   }
   return [shape[0], shape[1]];
 }
 
-/** Copies values into float32, or into uint8 when every value is an integer in 0..255. */
-function fromNumbers(
-  values: ArrayLike<number>,
-  n: number,
-  d: number,
-  where: 'training' | 'query',
-): Matrix {
+function notANumber(v: unknown, row: number, column: number, where: Where): InvalidInputError {
+  return new InvalidInputError({
+    message:
+      `The ${where} matrix holds ${describeValue(v)} at row ${row}, column ${column}; ` +
+      'features must be numbers (convert strings with Number(), impute or drop missing values).',
+  });
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Copies numbers into float32, or into uint8 when every value is an integer in 0..255. */
+function fromNumbers(values: ArrayLike<unknown>, n: number, d: number, where: Where): Matrix {
   const len = n * d;
   let allBytes = true;
+  const typed = ArrayBuffer.isView(values);
+  const f32In = values instanceof Float32Array;
   for (let i = 0; i < len; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) {
-      throw new NonFiniteFeatureError(where, Math.floor(i / d), i % d, v);
+    if (!typed && typeof v !== 'number') throw notANumber(v, Math.floor(i / d), i % d, where);
+    const x = v as number;
+    if (!Number.isFinite(x)) {
+      throw new NonFiniteFeatureError({ where, row: Math.floor(i / d), column: i % d, value: x });
     }
-    if (allBytes && !(v >= 0 && v <= 255 && Math.floor(v) === v)) allBytes = false;
+    if (!f32In && Math.abs(x) > FLOAT32_MAX) {
+      throw new FeatureOverflowError({ where, row: Math.floor(i / d), column: i % d, value: x });
+    }
+    if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
   if (allBytes) {
     const u = new Uint8Array(len);
-    for (let i = 0; i < len; i++) u[i] = values[i];
+    for (let i = 0; i < len; i++) u[i] = values[i] as number;
     return { kind: 'u8', data: u, n, d };
   }
+  if (f32In) return { kind: 'f32', data: (values as Float32Array).slice(0, len), n, d };
   const f = new Float32Array(len);
-  for (let i = 0; i < len; i++) f[i] = values[i];
-  // A float64 value may overflow float32.
+  for (let i = 0; i < len; i++) f[i] = values[i] as number;
+  // Values just above FLOAT32_MAX that round to it are fine; the check above caught the rest.
   for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(f[i]))
-      throw new NonFiniteFeatureError(where, Math.floor(i / d), i % d, f[i]);
+    if (!Number.isFinite(f[i])) {
+      throw new FeatureOverflowError({
+        where,
+        row: Math.floor(i / d),
+        column: i % d,
+        value: values[i] as number,
+      });
+    }
   }
   return { kind: 'f32', data: f, n, d };
 }
 
-function fromRows(rows: ArrayLike<ArrayLike<number>>, where: 'training' | 'query'): Matrix {
+function fromRows(rows: ArrayLike<unknown>, where: Where): Matrix {
   const n = rows.length;
-  const d = n > 0 ? rows[0].length : 0;
+  const first = rows[0];
+  if (n > 0 && (typeof first === 'number' || typeof first === 'string' || first === null)) {
+    throw new InvalidInputError({
+      message:
+        `The ${where} matrix is a 1-D array of ${n} values, but a matrix has rows: ` +
+        `pass [[${typeof first === 'number' ? first : '…'}, …]] for one row of ${n} features, ` +
+        `rows.map((v) => [v]) for ${n} rows of one feature, or { data, shape: [rows, features] }.`,
+    });
+  }
+  const d = n > 0 ? rowLength(first, 0, where) : 0;
   const flat = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    if (!r || typeof r.length !== 'number' || r.length !== d) {
-      throw new InvalidInputError(
-        `Row ${i} has ${r?.length} values but row 0 has ${d}; all rows need the same length.`,
-      );
+    const r = rows[i] as ArrayLike<unknown>;
+    const len = rowLength(r, i, where);
+    if (len !== d) {
+      throw new InvalidInputError({
+        message: `Row ${i} of the ${where} matrix has ${len} values but row 0 has ${d}; all rows need the same length.`,
+      });
     }
-    for (let j = 0; j < d; j++) flat[i * d + j] = r[j];
+    const typed = ArrayBuffer.isView(r);
+    for (let j = 0; j < d; j++) {
+      const v = r[j];
+      if (!typed && typeof v !== 'number') throw notANumber(v, i, j, where);
+      flat[i * d + j] = v as number;
+    }
   }
   return fromNumbers(flat, n, d, where);
 }
 
+function rowLength(r: unknown, i: number, where: Where): number {
+  if (r === null || typeof r !== 'object' || typeof (r as ArrayLike<unknown>).length !== 'number') {
+    throw new InvalidInputError({
+      message: `Row ${i} of the ${where} matrix is ${describeValue(r)}; each row must be an array (or typed array) of numbers.`,
+    });
+  }
+  return (r as ArrayLike<unknown>).length;
+}
+
 /**
  * Converts any accepted input to a {@link Matrix}, copying it (later changes to the caller's array
- * do not reach the model) and checking that every value is finite.
+ * do not reach the model) and checking that every value is a finite number within float32's range.
  */
-export function toMatrix(input: MatrixInput, where: 'training' | 'query'): Matrix {
+export function toMatrix(input: MatrixInput, where: Where): Matrix {
   if (isTensor(input)) {
     if (input.shape.length !== 2) {
-      throw new InvalidInputError(
-        `A tensor input must be 2-D [rows, features], got shape [${input.shape.join(', ')}].`,
-      );
+      throw new InvalidInputError({
+        message: `A tensor input must be 2-D [rows, features], got shape [${input.shape.join(', ')}]; reshape it first (tf.reshape(x, [rows, -1])).`,
+      });
     }
     if (input.dtype !== 'float32' && input.dtype !== 'int32' && input.dtype !== 'bool') {
-      throw new InvalidInputError(`A tensor input must be numeric, got dtype ${input.dtype}.`);
+      throw new InvalidInputError({
+        message: `A tensor input must be numeric (float32, int32 or bool), got dtype ${input.dtype}; cast it first.`,
+      });
     }
     const [n, d] = input.shape as [number, number];
     return fromNumbers(input.dataSync() as ArrayLike<number>, n, d, where);
@@ -122,7 +184,9 @@ export function toMatrix(input: MatrixInput, where: 'training' | 'query'): Matri
   if (isMatrixData(input)) {
     const { data } = input;
     if (!data || typeof (data as ArrayLike<number>).length !== 'number') {
-      throw new InvalidInputError('`data` must be a typed array or an array of numbers.');
+      throw new InvalidInputError({
+        message: '`data` must be a typed array or an array of numbers.',
+      });
     }
     const [n, d] = checkShape(input.shape, data.length);
     if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) {
@@ -131,11 +195,11 @@ export function toMatrix(input: MatrixInput, where: 'training' | 'query'): Matri
     return fromNumbers(data, n, d, where);
   }
   if (input && typeof (input as ArrayLike<unknown>).length === 'number') {
-    return fromRows(input as ArrayLike<ArrayLike<number>>, where);
+    return fromRows(input as ArrayLike<unknown>, where);
   }
-  throw new InvalidInputError(
-    'Expected { data, shape: [rows, features] }, a 2-D tfjs tensor, or an array of rows.',
-  );
+  throw new InvalidInputError({
+    message: `Got ${describeValue(input)}; expected { data, shape: [rows, features] }, a 2-D tfjs tensor, or an array of rows.`,
+  });
 }
 
 /** The same matrix as float32 (a copy when it is uint8). */

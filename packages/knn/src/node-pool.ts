@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AbortedError, KnnError } from './errors.js';
+import { AbortedError, WorkerFailedError } from './errors.js';
 import type { Executor, KernelCall, RunOptions } from './wasm/executor.js';
 import type { WasmHeap } from './wasm/runtime.js';
 
@@ -25,13 +25,6 @@ parentPort.on('message', (call) => {
   }
 });
 `;
-
-/** A worker thread failed (its kernel trapped, or the thread died). */
-export class WorkerFailedError extends KnnError {
-  constructor(message: string) {
-    super('WORKER_FAILED', `A search thread failed: ${message}`);
-  }
-}
 
 type Reply = { ok: true } | { ok: false; error: string };
 
@@ -65,7 +58,10 @@ export class WorkerExecutor implements Executor {
       w.unref();
       w.on('message', (r: Reply) => this.handlers[s]?.(r));
       const fail = (e: unknown) => {
-        this.broken = new WorkerFailedError(String(e instanceof Error ? e.message : e));
+        this.broken = new WorkerFailedError({
+          detail: String(e instanceof Error ? e.message : e),
+          cause: e,
+        });
         this.handlers[s]?.({ ok: false, error: this.broken.message });
       };
       w.on('error', fail);
@@ -97,7 +93,7 @@ export class WorkerExecutor implements Executor {
         signal?.removeEventListener('abort', pump);
         for (const w of this.workers) w.unref();
         if (failure) reject(failure);
-        else if (signal?.aborted && next < jobs) reject(new AbortedError(signal.reason));
+        else if (signal?.aborted && next < jobs) reject(new AbortedError({ cause: signal.reason }));
         else resolve();
       };
       const pump = () => {
@@ -111,7 +107,7 @@ export class WorkerExecutor implements Executor {
               this.handlers[slot] = undefined;
               inFlight--;
               idle.push(slot);
-              if (!r.ok) failure ??= new WorkerFailedError(r.error);
+              if (!r.ok) failure ??= new WorkerFailedError({ detail: r.error });
               else onJobDone?.(i);
               pump();
             };

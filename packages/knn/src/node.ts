@@ -14,4 +14,3 @@ registerExecutorFactory(
 );
 
 export * from './index.js';
-export { WorkerFailedError } from './node-pool.js';

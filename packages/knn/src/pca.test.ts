@@ -42,7 +42,7 @@ describe('principal components', () => {
           for (let j = 0; j < d; j++) a[i * d + j] += w * u[i * r + k] * u[j * r + k];
       }
       const p = 12;
-      const v = leadingEigenvectors(a, d, d, p, 7);
+      const v = leadingEigenvectors({ c: a, ld: d, d, p, seed: 7 });
       for (let x = 0; x < p; x++) {
         for (let y = 0; y <= x; y++) {
           let s = 0;

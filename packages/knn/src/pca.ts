@@ -162,15 +162,20 @@ export function orthonormalizeColumns(q: Float64Array, d: number, p: number): nu
  * re-orthogonalisation (or Jacobi on the whole matrix when d is small). The start vector is drawn
  * from `seed`. Any orthonormal basis keeps the search exact; a better one only prunes more.
  */
-export function leadingEigenvectors(
-  c: Float64Array,
-  ld: number,
-  d: number,
-  p: number,
-  seed: number,
-  matvec?: (x: Float64Array, y: Float64Array) => void,
-): Float64Array {
-  p = Math.min(p, d);
+export function leadingEigenvectors(options: {
+  /** The symmetric matrix, row-major (used directly for d ≤ 160; else through `matvec` if given). */
+  c: Float64Array;
+  /** Values per row of `c`. */
+  ld: number;
+  d: number;
+  /** Eigenvectors wanted. */
+  p: number;
+  seed: number;
+  /** y = c·x, when `c` is held elsewhere (the Gram matrix in WebAssembly memory). */
+  matvec?: (x: Float64Array, y: Float64Array) => void;
+}): Float64Array {
+  const { c, ld, d, seed, matvec } = options;
+  const p = Math.min(options.p, d);
   const out = new Float64Array(d * p);
   if (d <= 160) {
     const a = new Float64Array(d * d);

@@ -7,28 +7,57 @@ describe('voting and tie-breaking', () => {
     // Neighbours (nearest first) of class positions 3, 1, 3, 1, 2: classes 1 and 3 tie with 2 votes.
     const cls = Int32Array.from([3, 1, 3, 1, 2]);
     const dist = Float64Array.from([1, 2, 3, 4, 5]);
-    const s = classScores(cls, dist, 1, 5, 4, 'uniform');
+    const s = classScores({
+      neighbourClass: cls,
+      distances: dist,
+      m: 1,
+      k: 5,
+      nClasses: 4,
+      weights: 'uniform',
+    });
     expect(Array.from(s)).toEqual([0, 2, 1, 2]);
-    expect(decide(s, cls, 1, 5, 4, 'sklearn')[0]).toBe(1);
-    expect(decide(s, cls, 1, 5, 4, 'nearest')[0]).toBe(3);
+    expect(
+      decide({ scores: s, neighbourClass: cls, m: 1, k: 5, nClasses: 4, tieBreak: 'sklearn' })[0],
+    ).toBe(1);
+    expect(
+      decide({ scores: s, neighbourClass: cls, m: 1, k: 5, nClasses: 4, tieBreak: 'nearest' })[0],
+    ).toBe(3);
     expect(Array.from(normalizeScores(s, 1, 4))).toEqual([0, 0.4, 0.2, 0.4]);
   });
 
   it('distance weights: 1/d; zero distances take all the weight (scikit-learn _get_weights)', () => {
     const cls = Int32Array.from([0, 1, 1]);
-    const s = classScores(cls, Float64Array.from([1, 2, 2]), 1, 3, 2, 'distance');
+    const s = classScores({
+      neighbourClass: cls,
+      distances: Float64Array.from([1, 2, 2]),
+      m: 1,
+      k: 3,
+      nClasses: 2,
+      weights: 'distance',
+    });
     expect(Array.from(s)).toEqual([1, 1]);
-    expect(decide(s, cls, 1, 3, 2, 'sklearn')[0]).toBe(0);
-    const z = classScores(
-      Int32Array.from([1, 0, 1]),
-      Float64Array.from([0, 0, 3]),
-      1,
-      3,
-      2,
-      'distance',
-    );
+    expect(
+      decide({ scores: s, neighbourClass: cls, m: 1, k: 3, nClasses: 2, tieBreak: 'sklearn' })[0],
+    ).toBe(0);
+    const z = classScores({
+      neighbourClass: Int32Array.from([1, 0, 1]),
+      distances: Float64Array.from([0, 0, 3]),
+      m: 1,
+      k: 3,
+      nClasses: 2,
+      weights: 'distance',
+    });
     expect(Array.from(z)).toEqual([1, 1]);
-    expect(decide(z, Int32Array.from([1, 0, 1]), 1, 3, 2, 'nearest')[0]).toBe(1);
+    expect(
+      decide({
+        scores: z,
+        neighbourClass: Int32Array.from([1, 0, 1]),
+        m: 1,
+        k: 3,
+        nClasses: 2,
+        tieBreak: 'nearest',
+      })[0],
+    ).toBe(1);
   });
 
   it('end to end: labels are returned as given (any integers), ties as documented', async () => {

@@ -37,14 +37,16 @@ function rowWeights(
  * Per-class scores of each query: the sum of its neighbours' weights, added in neighbour order (as
  * scikit-learn does). `neighbourClass` holds class positions (0..nClasses-1), m × k.
  */
-export function classScores(
-  neighbourClass: Int32Array,
-  dist: Float64Array,
-  m: number,
-  k: number,
-  nClasses: number,
-  weights: Weights,
-): Float64Array {
+export function classScores(options: {
+  neighbourClass: Int32Array;
+  /** Neighbour distances, m × k. */
+  distances: Float64Array;
+  m: number;
+  k: number;
+  nClasses: number;
+  weights: Weights;
+}): Float64Array {
+  const { neighbourClass, distances: dist, m, k, nClasses, weights } = options;
   const scores = new Float64Array(m * nClasses);
   const w = new Float64Array(k);
   for (let q = 0; q < m; q++) {
@@ -56,14 +58,15 @@ export function classScores(
 }
 
 /** The winning class position of each query from its scores, with the given tie-break. */
-export function decide(
-  scores: Float64Array,
-  neighbourClass: Int32Array,
-  m: number,
-  k: number,
-  nClasses: number,
-  tieBreak: TieBreak,
-): Int32Array {
+export function decide(options: {
+  scores: Float64Array;
+  neighbourClass: Int32Array;
+  m: number;
+  k: number;
+  nClasses: number;
+  tieBreak: TieBreak;
+}): Int32Array {
+  const { scores, neighbourClass, m, k, nClasses, tieBreak } = options;
   const out = new Int32Array(m);
   for (let q = 0; q < m; q++) {
     const s = q * nClasses;

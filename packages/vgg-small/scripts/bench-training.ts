@@ -285,7 +285,7 @@ interface StepResult {
   total?: number;
 }
 function runStep(
-  preset: 'seed' | 'cpu',
+  preset: 'reference' | 'cpu',
   batch: number,
   mode: Mode,
   profile: boolean,
@@ -295,7 +295,7 @@ function runStep(
   const { step, dispose } = makeStep(model, batch);
   const ms = timeSteps(
     step,
-    mode === 'before' && preset === 'seed' ? Math.min(STEPS, 2) : STEPS,
+    mode === 'before' && preset === 'reference' ? Math.min(STEPS, 2) : STEPS,
     WARMUP,
   );
   const done = (extra: object) => {
@@ -307,9 +307,9 @@ function runStep(
   if (!profile) return done({});
   return profileFamilies(step).then(({ families, total }) => done({ families, total }));
 }
-const steps: Record<string, Partial<Record<Mode, StepResult>>> = { seed: {}, cpu: {} };
+const steps: Record<string, Partial<Record<Mode, StepResult>>> = { reference: {}, cpu: {} };
 for (const mode of modes) {
-  steps.seed![mode] = await runStep('seed', BATCH, mode, true);
+  steps.reference![mode] = await runStep('reference', BATCH, mode, true);
   steps.cpu![mode] = await runStep('cpu', CPU_BATCH, mode, false);
 }
 
@@ -320,7 +320,11 @@ interface TorchResult {
   step_ms: number;
   images_per_s: number;
 }
-function torch(preset: 'seed' | 'cpu', batch: number, threads: number): TorchResult | undefined {
+function torch(
+  preset: 'reference' | 'cpu',
+  batch: number,
+  threads: number,
+): TorchResult | undefined {
   const m = PRESETS[preset].model as {
     blockFilters?: number[];
     denseUnits?: number[];
@@ -362,8 +366,8 @@ const cores = cpus().length;
 const torchRuns = args['no-torch']
   ? {}
   : {
-      seedAll: torch('seed', BATCH, cores),
-      seedOne: torch('seed', BATCH, 1),
+      referenceAll: torch('reference', BATCH, cores),
+      referenceOne: torch('reference', BATCH, 1),
       cpuAll: torch('cpu', CPU_BATCH, cores),
       cpuOne: torch('cpu', CPU_BATCH, 1),
     };
@@ -388,7 +392,13 @@ console.log(
   '| network | batch | before | after | speed-up | images/s after | PyTorch, all cores | PyTorch, 1 core | after ÷ PyTorch (all / 1 core) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 );
 for (const [name, preset, batch, all, one] of [
-  ['full network (5,897,162 params)', 'seed', BATCH, torchRuns.seedAll, torchRuns.seedOne],
+  [
+    'full network (5,897,162 params)',
+    'reference',
+    BATCH,
+    torchRuns.referenceAll,
+    torchRuns.referenceOne,
+  ],
   ['CPU preset (12/24/48, dense 256)', 'cpu', CPU_BATCH, torchRuns.cpuAll, torchRuns.cpuOne],
 ] as const) {
   const s = steps[preset]!;
@@ -407,11 +417,11 @@ console.log(
 console.log('| kernel family | before | after |\n|---|---:|---:|');
 for (const [family] of FAMILIES) {
   console.log(
-    `| ${family} | ${f0(steps.seed!.before?.families?.get(family) ?? (steps.seed!.before ? 0 : undefined))} | ${f0(steps.seed!.after!.families?.get(family) ?? 0)} |`,
+    `| ${family} | ${f0(steps.reference!.before?.families?.get(family) ?? (steps.reference!.before ? 0 : undefined))} | ${f0(steps.reference!.after!.families?.get(family) ?? 0)} |`,
   );
 }
 console.log(
-  `| **sum of kernels** | ${f0(steps.seed!.before?.total)} | ${f0(steps.seed!.after!.total)} |`,
+  `| **sum of kernels** | ${f0(steps.reference!.before?.total)} | ${f0(steps.reference!.after!.total)} |`,
 );
 
 tf.dispose(owned);

@@ -4,7 +4,7 @@
  * which tf.profile cannot attribute: its gradient is made of generic element-wise kernels).
  *
  *   pnpm exec tsx scripts/profile-step.ts --preset cpu --backend wasm --batch 128
- *   pnpm exec tsx scripts/profile-step.ts --preset seed --backend cpu --batch 16
+ *   pnpm exec tsx scripts/profile-step.ts --preset reference --backend cpu --batch 16
  *   pnpm exec tsx scripts/profile-step.ts --preset cpu --backend wasm --stock   # shipped kernels
  *
  * --warmup N steps before timing (default 1), --steps N timed steps (median; default 3), then one

@@ -7,6 +7,8 @@
  *   pnpm exec tsx scripts/train-cpu.ts --epochs 1 --no-save # a quick look
  *
  * Flags: --backend wasm|cpu, --seed N, --epochs N, --train-count N (first N training images),
+ * --workers N|auto (data-parallel worker threads; default 1, the single-thread path),
+ * --preset NAME (default cpu; others need --out or --no-save),
  * --model '<json partial config>', --training '<json partial options>', --checkpoint-dir DIR,
  * --out DIR, --no-save, --test-each-epoch (also print test accuracy after every epoch; the time it
  * takes is not counted as training time).
@@ -24,6 +26,7 @@ import {
   createVggSmall,
   evaluateModel,
   PRESETS,
+  type PresetName,
   pretrainedDir,
   registerWasmTrainingKernels,
   saveModel,
@@ -44,8 +47,21 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'no-save': { type: 'boolean', default: false },
     'test-each-epoch': { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' },
+    preset: { type: 'string', default: 'cpu' },
   },
 });
+
+const presetName = args.preset as PresetName;
+if (!Object.keys(PRESETS).includes(presetName)) {
+  throw new Error(`--preset ${presetName}: use one of ${Object.keys(PRESETS).join(', ')}`);
+}
+if (presetName !== 'cpu' && !args.out && !args['no-save']) {
+  throw new Error(
+    `--preset ${presetName}: give --out DIR (only the cpu preset saves to pretrained/cpu by default) or --no-save`,
+  );
+}
+const preset = PRESETS[presetName];
 
 const backend = args.backend!;
 if (backend === 'wasm') registerWasmTrainingKernels();
@@ -54,12 +70,12 @@ await tf.ready();
 
 const seed = Number(args.seed);
 const modelConfig: Partial<VggSmallConfig> = {
-  ...PRESETS.cpu.model,
+  ...preset.model,
   seed,
   ...(args.model ? JSON.parse(args.model) : {}),
 };
 const training: TrainOptions = {
-  ...PRESETS.cpu.training,
+  ...preset.training,
   ...(args.training ? JSON.parse(args.training) : {}),
   ...(args.epochs ? { epochs: Number(args.epochs) } : {}),
   seed,
@@ -85,6 +101,7 @@ console.log(
 
 const result = await trainVggSmall(model, train, {
   ...training,
+  workers: args.workers === 'auto' ? 'auto' : Number(args.workers),
   checkpointDir: args['checkpoint-dir'],
   onEpochEnd: async (epoch, l) => {
     let testAcc = '';
@@ -102,14 +119,15 @@ const trainingMinutes = result.totalTimeMs / 60_000;
 const test = await evaluateModel(model, data.test, { batchSize: 500 });
 console.log(
   `test accuracy ${(test.accuracy * 100).toFixed(2)}% (loss ${test.loss.toFixed(4)}) after ` +
-    `${result.epochs} epochs, training ${trainingMinutes.toFixed(2)} min on ${tf.getBackend()}`,
+    `${result.epochs} epochs, training ${trainingMinutes.toFixed(2)} min on ${tf.getBackend()} ` +
+    `with ${result.workers} worker(s)`,
 );
 
 if (!args['no-save']) {
   const out = args.out ?? pretrainedDir('cpu');
   await saveModel(model, out, {
     metadata: {
-      preset: 'cpu',
+      preset: presetName,
       testAccuracy: test.accuracy,
       testLoss: test.loss,
       epochs: result.epochs,
@@ -117,6 +135,7 @@ if (!args['no-save']) {
       trainImages: train.count,
       seed,
       backend: tf.getBackend(),
+      workers: result.workers,
       model: modelConfig,
       training,
       history: result.history,

@@ -48,12 +48,13 @@ export function parseModelJson(text: string, dir: string, path: string): ModelJs
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ModelDirError(
-      'MODEL_JSON_INVALID',
-      dir,
-      `${path} is not valid JSON (${(e as Error).message}); the file is corrupt. Save the model again.`,
-      { file: MODEL_JSON, cause: e },
-    );
+    throw new ModelDirError({
+      code: 'MODEL_JSON_INVALID',
+      dir: dir,
+      problem: `${path} is not valid JSON (${(e as Error).message}); the file is corrupt. Save the model again.`,
+      file: MODEL_JSON,
+      cause: e,
+    });
   }
   const j = json as Partial<ModelJson>;
   const manifestOk =
@@ -67,13 +68,14 @@ export function parseModelJson(text: string, dir: string, path: string): ModelJs
         g.weights.every((w) => w && typeof w.name === 'string' && Array.isArray(w.shape)),
     );
   if (typeof j !== 'object' || j === null || typeof j.modelTopology !== 'object' || !manifestOk) {
-    throw new ModelDirError(
-      'MODEL_JSON_INVALID',
-      dir,
-      `${path} is not a tfjs layers model: it needs a "modelTopology" object and a "weightsManifest" ` +
+    throw new ModelDirError({
+      code: 'MODEL_JSON_INVALID',
+      dir: dir,
+      problem:
+        `${path} is not a tfjs layers model: it needs a "modelTopology" object and a "weightsManifest" ` +
         'list of {paths, weights} groups.',
-      { file: MODEL_JSON },
-    );
+      file: MODEL_JSON,
+    });
   }
   return j as ModelJson;
 }
@@ -92,13 +94,14 @@ export function checkWeightGroup(
   if (expected.every((b) => b !== undefined)) {
     const want = (expected as number[]).reduce((s, b) => s + b, 0);
     if (want !== actual) {
-      throw new ModelDirError(
-        'WEIGHTS_SIZE_MISMATCH',
-        dir,
-        `${group.paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} describes ` +
+      throw new ModelDirError({
+        code: 'WEIGHTS_SIZE_MISMATCH',
+        dir: dir,
+        problem:
+          `${group.paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} describes ` +
           `${want} bytes of weights: the file is truncated or belongs to another model. Save it again.`,
-        { file: group.paths[0] },
-      );
+        file: group.paths[0],
+      });
     }
   }
 }
@@ -162,12 +165,13 @@ export async function modelFromArtifacts(
     for (const [name, v] of Object.entries(engine().registeredVariables)) {
       if (!variablesBefore.has(name)) v.dispose();
     }
-    throw new ModelDirError(
-      'MODEL_JSON_INVALID',
-      dir,
-      `The modelTopology in ${modelJsonPath} cannot be built: ${(e as Error).message}`,
-      { file: MODEL_JSON, cause: e },
-    );
+    throw new ModelDirError({
+      code: 'MODEL_JSON_INVALID',
+      dir: dir,
+      problem: `The modelTopology in ${modelJsonPath} cannot be built: ${(e as Error).message}`,
+      file: MODEL_JSON,
+      cause: e,
+    });
   }
   const specs = artifacts.weightSpecs ?? [];
   const bySpec = new Map(specs.map((s) => [s.name, s]));
@@ -185,13 +189,14 @@ export async function modelFromArtifacts(
   for (const name of bySpec.keys()) problems.push(`unexpected weight ${name}`);
   if (problems.length > 0) {
     model.dispose();
-    throw new ModelDirError(
-      'MANIFEST_MISMATCH',
-      dir,
-      `The weights manifest in ${modelJsonPath} does not match its model: ` +
+    throw new ModelDirError({
+      code: 'MANIFEST_MISMATCH',
+      dir: dir,
+      problem:
+        `The weights manifest in ${modelJsonPath} does not match its model: ` +
         `${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; … (${problems.length} problems)` : ''}.`,
-      { file: MODEL_JSON },
-    );
+      file: MODEL_JSON,
+    });
   }
   const data = io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0));
   const map: NamedTensorMap = io.decodeWeights(data, specs);

@@ -16,7 +16,7 @@ import * as main from './index.js';
 import { loadModelFrom } from './load-url.js';
 import { loadPretrained, pretrainedDir } from './pretrained.js';
 import { loadPretrainedFrom, pretrainedUrls } from './pretrained-url.js';
-import { testRng } from './test-helpers.js';
+import { testRng } from './test-helpers/index.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 

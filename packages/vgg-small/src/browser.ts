@@ -5,23 +5,21 @@
  * module. Training, checkpoints and saving to a directory need Node: use the main entry point.
  * @packageDocumentation
  */
-export { MODEL_JSON, type ModelJson, WEIGHTS_BIN } from './artifacts.js';
+export { DEFAULT_CONFIG, type KernelInitializerName, type VggSmallConfig } from './config.js';
 export {
-  DEFAULT_CONFIG,
-  type KernelInitializerName,
-  resolveConfig,
-  type VggSmallConfig,
-} from './config.js';
-export {
+  AbortedError,
   CheckpointError,
   InvalidConfigError,
   InvalidDataError,
   ModelDirError,
   type ModelDirErrorCode,
+  ModelSourceError,
   TrainingAbortedError,
   UnsupportedKernelInputError,
   VggSmallError,
+  type VggSmallErrorCode,
   WasmBackendMissingError,
+  WorkerFailedError,
 } from './errors.js';
 export {
   type EvaluateResult,

@@ -39,7 +39,7 @@ export interface VggSmallConfig {
   seed: number;
 }
 
-/** The seed project's network: 5,897,162 parameters (5,891,274 trainable). */
+/** The reference experiment's network: 5,897,162 parameters (5,891,274 trainable). */
 export const DEFAULT_CONFIG: Readonly<VggSmallConfig> = Object.freeze({
   inputShape: [28, 28, 1],
   classes: 10,
@@ -66,14 +66,14 @@ const INITIALIZERS: readonly KernelInitializerName[] = [
 
 function positiveInt(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new InvalidConfigError(`${name} must be a positive integer, got ${String(v)}.`);
+    throw new InvalidConfigError({ option: name, expected: 'a positive integer', value: v });
   }
   return v;
 }
 
 function rate(name: string, v: unknown): number {
   if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
-    throw new InvalidConfigError(`${name} must be a number in [0, 1), got ${String(v)}.`);
+    throw new InvalidConfigError({ option: name, expected: 'a number in [0, 1)', value: v });
   }
   return v;
 }
@@ -91,17 +91,24 @@ export function resolveConfig(partial: Partial<VggSmallConfig> = {}): VggSmallCo
     denseUnits: [...(partial.denseUnits ?? DEFAULT_CONFIG.denseUnits)],
   };
   if (c.inputShape.length !== 3) {
-    throw new InvalidConfigError(
-      `inputShape must be [height, width, channels], got [${c.inputShape}].`,
-    );
+    throw new InvalidConfigError({
+      option: 'inputShape',
+      expected: '[height, width, channels]',
+      value: c.inputShape,
+    });
   }
   c.inputShape.forEach((v, i) => {
     positiveInt(`inputShape[${i}]`, v);
   });
   positiveInt('classes', c.classes);
-  if (c.classes < 2) throw new InvalidConfigError('classes must be at least 2.');
+  if (c.classes < 2)
+    throw new InvalidConfigError({ option: 'classes', expected: 'at least 2', value: c.classes });
   if (c.blockFilters.length === 0) {
-    throw new InvalidConfigError('blockFilters needs at least one block, e.g. [16, 32, 64].');
+    throw new InvalidConfigError({
+      option: 'blockFilters',
+      expected: 'a list of at least one block, e.g. [16, 32, 64]',
+      value: c.blockFilters,
+    });
   }
   c.blockFilters.forEach((v, i) => {
     positiveInt(`blockFilters[${i}]`, v);
@@ -115,21 +122,30 @@ export function resolveConfig(partial: Partial<VggSmallConfig> = {}): VggSmallCo
   rate('blockDropout', c.blockDropout);
   rate('denseDropout', c.denseDropout);
   rate('batchNormMomentum', c.batchNormMomentum);
-  if (!(c.batchNormEpsilon > 0)) throw new InvalidConfigError('batchNormEpsilon must be > 0.');
+  if (!(c.batchNormEpsilon > 0))
+    throw new InvalidConfigError({
+      option: 'batchNormEpsilon',
+      expected: '> 0',
+      value: c.batchNormEpsilon,
+    });
   if (!INITIALIZERS.includes(c.kernelInitializer)) {
-    throw new InvalidConfigError(
-      `kernelInitializer must be one of ${INITIALIZERS.join(', ')}, got ${String(c.kernelInitializer)}.`,
-    );
+    throw new InvalidConfigError({
+      option: 'kernelInitializer',
+      expected: `one of ${INITIALIZERS.join(', ')}`,
+      value: c.kernelInitializer,
+    });
   }
   if (!Number.isInteger(c.seed))
-    throw new InvalidConfigError(`seed must be an integer, got ${c.seed}.`);
+    throw new InvalidConfigError({ option: 'seed', expected: 'an integer', value: c.seed });
   const side = Math.min(c.inputShape[0], c.inputShape[1]);
   const minSide = c.poolSize ** c.blockFilters.length;
   if (side < minSide) {
-    throw new InvalidConfigError(
-      `${c.blockFilters.length} blocks with ${c.poolSize}×${c.poolSize} pooling need images of at least ` +
-        `${minSide}×${minSide}; got ${c.inputShape[0]}×${c.inputShape[1]}. Use fewer blocks.`,
-    );
+    throw new InvalidConfigError({
+      option: 'blockFilters',
+      expected:
+        `at most ${Math.floor(Math.log(side) / Math.log(c.poolSize))} blocks for ${c.inputShape[0]}×${c.inputShape[1]} images ` +
+        `(${c.blockFilters.length} blocks with ${c.poolSize}×${c.poolSize} pooling need images of at least ${minSide}×${minSide}): use fewer blocks`,
+    });
   }
   return c;
 }

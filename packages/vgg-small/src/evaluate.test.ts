@@ -4,7 +4,7 @@ import { InvalidDataError } from './errors.js';
 import { evaluateModel, predictClasses, predictProbabilities } from './evaluate.js';
 import { createVggSmall } from './model.js';
 import { PRESETS } from './presets.js';
-import { testRng } from './test-helpers.js';
+import { testRng } from './test-helpers/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

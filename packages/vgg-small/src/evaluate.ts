@@ -40,9 +40,10 @@ export function modelIo(model: LayersModel): {
   const inShape = (model.inputs[0] as SymbolicTensor).shape;
   const outShape = (model.outputs[0] as SymbolicTensor).shape;
   if (inShape.length !== 4 || outShape.length !== 2) {
-    throw new InvalidDataError(
-      `Expected an image classifier ([N, H, W, C] → [N, classes]); got [${inShape}] → [${outShape}].`,
-    );
+    throw new InvalidDataError({
+      what: 'model',
+      problem: `expected an image classifier ([N, H, W, C] → [N, classes]); got [${inShape}] → [${outShape}]. Pass a single-input softmax classifier such as createVggSmall() builds.`,
+    });
   }
   return {
     imageShape: inShape.slice(1) as [number, number, number],
@@ -58,12 +59,16 @@ export function imageCount(
 ): number {
   const size = imageShape.reduce((p, d) => p * d, 1);
   if (!(images instanceof Uint8Array || images instanceof Float32Array)) {
-    throw new InvalidDataError(`${what} must be a Uint8Array (0..255) or a Float32Array (0..1).`);
+    throw new InvalidDataError({
+      what,
+      problem: 'pass a Uint8Array (0..255) or a Float32Array (0..1).',
+    });
   }
   if (images.length % size !== 0) {
-    throw new InvalidDataError(
-      `${what} hold ${images.length} values, not a whole number of ${imageShape.join('×')} images.`,
-    );
+    throw new InvalidDataError({
+      what,
+      problem: `${images.length} values are not a whole number of ${imageShape.join('×')} images; pass whole images of the model's input shape.`,
+    });
   }
   return images.length / size;
 }
@@ -100,7 +105,10 @@ export async function predictProbabilities(
   const n = imageCount(images, imageShape);
   const batchSize = options.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new InvalidDataError(`batchSize must be a positive integer, got ${batchSize}.`);
+    throw new InvalidDataError({
+      what: 'batchSize',
+      problem: `must be a positive integer, got ${batchSize}.`,
+    });
   }
   const size = imageShape.reduce((p, d) => p * d, 1);
   const out = new Float32Array(n * classes);
@@ -161,9 +169,10 @@ export async function evaluateModel(
   const { imageShape, classes } = modelIo(model);
   const n = imageCount(data.images, imageShape);
   if (n !== data.count || data.labels.length !== data.count) {
-    throw new InvalidDataError(
-      `count is ${data.count} but there are ${n} images and ${data.labels.length} labels.`,
-    );
+    throw new InvalidDataError({
+      what: 'data',
+      problem: `count is ${data.count} but there are ${n} images and ${data.labels.length} labels; give one label per image.`,
+    });
   }
   const probs = await predictProbabilities(model, data.images, options);
   const predictions = argMaxRows(probs, classes);
@@ -172,9 +181,10 @@ export async function evaluateModel(
   for (let i = 0; i < n; i++) {
     const label = data.labels[i]!;
     if (label >= classes) {
-      throw new InvalidDataError(
-        `Label ${label} at index ${i} is not a class of this model (0..${classes - 1}).`,
-      );
+      throw new InvalidDataError({
+        what: 'data.labels',
+        problem: `label ${label} at index ${i} is not a class of this model (0..${classes - 1}).`,
+      });
     }
     if (predictions[i] === label) correct++;
     const p = Math.min(1 - EPS, Math.max(EPS, probs[i * classes + label]!));

@@ -9,7 +9,7 @@ import { predictProbabilities } from './evaluate.js';
 import { loadModel, modelDirHandler, readModelMetadata, saveModel } from './io.js';
 import { createVggSmall } from './model.js';
 import { PRESETS } from './presets.js';
-import { testRng } from './test-helpers.js';
+import { testRng } from './test-helpers/index.js';
 
 let root: string;
 beforeAll(async () => {

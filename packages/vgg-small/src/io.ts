@@ -13,7 +13,7 @@ import {
   parseModelJson,
   WEIGHTS_BIN,
 } from './artifacts.js';
-import { ModelDirError, VggSmallError } from './errors.js';
+import { ModelDirError, ModelSourceError } from './errors.js';
 
 export { MODEL_JSON, type ModelJson, WEIGHTS_BIN } from './artifacts.js';
 
@@ -59,28 +59,17 @@ export async function writeDirAtomic(
   }
 }
 
-/** Writes one file atomically (temporary file in the same folder, then rename). */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await writeFile(tmp, data);
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** `model.json` text and weight bytes for model artifacts, as tfjs-node's `file://` writes them. */
 export function encodeArtifacts(artifacts: io.ModelArtifacts): {
   modelJson: ModelJson;
   weights: Uint8Array;
 } {
   if (artifacts.modelTopology instanceof ArrayBuffer) {
-    throw new VggSmallError(
-      'UNSUPPORTED_MODEL',
-      'Only layers models (JSON topology) can be saved to a directory.',
-    );
+    throw new ModelSourceError({
+      code: 'UNSUPPORTED_MODEL',
+      problem:
+        'Only layers models (JSON topology) can be saved to a directory: save a tf.LayersModel.',
+    });
   }
   const data = artifacts.weightData
     ? io.CompositeArrayBuffer.join(artifacts.weightData)
@@ -104,28 +93,33 @@ async function readModelJson(dir: string): Promise<ModelJson> {
   try {
     const s = await stat(dir);
     if (!s.isDirectory()) {
-      throw new ModelDirError('MODEL_DIR_NOT_FOUND', dir, `${dir} is not a directory.`);
+      throw new ModelDirError({
+        code: 'MODEL_DIR_NOT_FOUND',
+        dir: dir,
+        problem: `${dir} is not a directory.`,
+      });
     }
   } catch (e) {
     if (e instanceof ModelDirError) throw e;
-    throw new ModelDirError(
-      'MODEL_DIR_NOT_FOUND',
-      dir,
-      `No saved model at ${dir}: the directory does not exist. Save one with saveModel(model, dir).`,
-      { cause: e },
-    );
+    throw new ModelDirError({
+      code: 'MODEL_DIR_NOT_FOUND',
+      dir: dir,
+      problem: `No saved model at ${dir}: the directory does not exist. Save one with saveModel(model, dir).`,
+      cause: e,
+    });
   }
   const path = join(dir, MODEL_JSON);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new ModelDirError(
-      'MODEL_JSON_MISSING',
-      dir,
-      `${path} is missing: ${dir} is not a saved model, or saving it did not finish. Save it again.`,
-      { file: MODEL_JSON, cause: e },
-    );
+    throw new ModelDirError({
+      code: 'MODEL_JSON_MISSING',
+      dir: dir,
+      problem: `${path} is missing: ${dir} is not a saved model, or saving it did not finish. Save it again.`,
+      file: MODEL_JSON,
+      cause: e,
+    });
   }
   return parseModelJson(text, dir, path);
 }
@@ -140,13 +134,15 @@ async function readWeights(dir: string, manifest: ModelJson['weightsManifest']) 
       try {
         groupBuffers.push(new Uint8Array(await readFile(join(dir, p))));
       } catch (e) {
-        throw new ModelDirError(
-          'WEIGHTS_MISSING',
-          dir,
-          `Weight file ${join(dir, p)} named in ${MODEL_JSON} is missing. Copy the whole model directory, ` +
+        throw new ModelDirError({
+          code: 'WEIGHTS_MISSING',
+          dir: dir,
+          problem:
+            `Weight file ${join(dir, p)} named in ${MODEL_JSON} is missing. Copy the whole model directory, ` +
             'or save the model again.',
-          { file: p, cause: e },
-        );
+          file: p,
+          cause: e,
+        });
       }
     }
     checkWeightGroup(dir, group, groupBuffers);

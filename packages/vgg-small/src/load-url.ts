@@ -8,7 +8,7 @@ import {
   modelFromArtifacts,
   parseModelJson,
 } from './artifacts.js';
-import { ModelDirError, VggSmallError } from './errors.js';
+import { ModelDirError, ModelSourceError } from './errors.js';
 
 /** Where {@link loadModelFrom} reads a model: the URL of its `model.json`, or any tfjs `IOHandler`. */
 export type ModelSource = string | URL | io.IOHandler;
@@ -43,12 +43,13 @@ function absoluteUrl(url: string | URL): URL {
   try {
     return new URL(String(url), base);
   } catch (e) {
-    throw new VggSmallError(
-      'INVALID_URL',
-      `${String(url)} is not a URL${base ? '' : ' (a relative URL needs a page to resolve against)'}: ` +
+    throw new ModelSourceError({
+      code: 'INVALID_URL',
+      problem:
+        `${String(url)} is not a URL${base ? '' : ' (a relative URL needs a page to resolve against)'}: ` +
         'give the absolute URL of the model.json.',
-      { cause: e },
-    );
+      cause: e,
+    });
   }
 }
 
@@ -61,28 +62,33 @@ async function fetchBytes(
 ): Promise<Uint8Array> {
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchFn !== 'function') {
-    throw new VggSmallError('NO_FETCH', 'No fetch() here: pass options.fetch to load over HTTP.');
+    throw new ModelSourceError({
+      code: 'NO_FETCH',
+      problem: 'No fetch() here: pass options.fetch to load over HTTP.',
+    });
   }
   let res: Response;
   try {
     res = await fetchFn(url.href, options.requestInit);
   } catch (e) {
-    throw new ModelDirError(
-      code,
-      dir,
-      `Could not fetch ${url.href}: ${(e as Error).message}. Check that the file is served there.`,
-      { file, cause: e },
-    );
+    throw new ModelDirError({
+      code: code,
+      dir: dir,
+      problem: `Could not fetch ${url.href}: ${(e as Error).message}. Check that the file is served there.`,
+      file,
+      cause: e,
+    });
   }
   if (!res.ok) {
-    throw new ModelDirError(
-      code,
-      dir,
-      `${url.href} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ` +
+    throw new ModelDirError({
+      code: code,
+      dir: dir,
+      problem:
+        `${url.href} answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}: ` +
         `serve the model's ${code === 'MODEL_JSON_MISSING' ? MODEL_JSON : 'weight files'} there ` +
         '(or give their URLs in options.weightUrls).',
-      { file },
-    );
+      file,
+    });
   }
   return new Uint8Array(await res.arrayBuffer());
 }
@@ -97,20 +103,22 @@ export async function loadArtifactsFrom(
 ): Promise<LoadedArtifacts> {
   if (isHandler(source)) {
     if (typeof source.load !== 'function') {
-      throw new VggSmallError(
-        'INVALID_SOURCE',
-        'The IOHandler given has no load(): give a model.json URL or a handler that can load.',
-      );
+      throw new ModelSourceError({
+        code: 'INVALID_SOURCE',
+        problem:
+          'The IOHandler given has no load(): give a model.json URL or a handler that can load.',
+      });
     }
     return { artifacts: await source.load(), location: 'IOHandler' };
   }
   const url = absoluteUrl(source);
   if (url.protocol === 'file:') {
-    throw new VggSmallError(
-      'INVALID_URL',
-      `${url.href} is a file: URL, which fetch() cannot read. Under Node use loadModel(dir) or ` +
+    throw new ModelSourceError({
+      code: 'INVALID_URL',
+      problem:
+        `${url.href} is a file: URL, which fetch() cannot read. Under Node use loadModel(dir) or ` +
         'loadPretrained() from the main entry point.',
-    );
+    });
   }
   const where = url.href;
   const text = new TextDecoder().decode(
@@ -140,7 +148,7 @@ export async function loadArtifactsFrom(
  * on whichever backend is active, checking the manifest against the model as `loadModel` does.
  *
  * @throws ModelDirError (`MODEL_JSON_MISSING`, `MODEL_JSON_INVALID`, `WEIGHTS_MISSING`,
- *   `WEIGHTS_SIZE_MISMATCH`, `MANIFEST_MISMATCH`; `dir` is the model.json URL) or VggSmallError
+ *   `WEIGHTS_SIZE_MISMATCH`, `MANIFEST_MISMATCH`; `dir` is the model.json URL) or ModelSourceError
  *   (`INVALID_URL`, `NO_FETCH`, `INVALID_SOURCE`).
  * @example
  * ```ts

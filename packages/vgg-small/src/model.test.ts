@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG, resolveConfig } from './config.js';
 import { InvalidConfigError } from './errors.js';
 import { countParams, createVggSmall } from './model.js';
 import { PRESETS } from './presets.js';
-import './test-helpers.js';
+import './test-helpers/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

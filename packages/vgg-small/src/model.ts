@@ -17,7 +17,7 @@ function kernelInitializer(name: KernelInitializerName, seed: number) {
 /**
  * Builds the VGG-style CNN (uncompiled `tf.LayersModel`; train it with `trainVggSmall`).
  *
- * With the default configuration this is the seed project's network: 5,897,162 parameters
+ * With the default configuration this is the reference experiment's network: 5,897,162 parameters
  * (5,891,274 trainable), block outputs 28×28×64 → 14×14×64 → … → 3×3×256, flatten 2304,
  * dense 2048, softmax 10. Layer names are stable (`block1_conv1`, `block1_bn1`, …, `dense1`,
  * `predictions`) and each kernel initialiser is seeded from `config.seed`, so the same

@@ -9,26 +9,43 @@ export interface Preset {
   training: Readonly<
     Pick<
       TrainOptions,
-      'epochs' | 'batchSize' | 'learningRate' | 'learningRateDecay' | 'validationSplit' | 'augment'
+      | 'epochs'
+      | 'batchSize'
+      | 'learningRate'
+      | 'learningRateDecay'
+      | 'validationSplit'
+      | 'augment'
+      | 'optimizer'
+      | 'momentum'
+      | 'schedule'
+      | 'labelSmoothing'
+      | 'weightDecay'
+      | 'weightAveraging'
     >
   >;
 }
 
 /**
- * Named configurations.
+ * Named configurations ({@link PresetName}).
  *
- * - `seed`: the seed project's experiment: the full network (5,897,162 parameters), Adam, batch 256,
- *   50 epochs, its offline augmentation (one augmented copy of the training set appended). Meant for
+ * - `reference`: the reference experiment (the project this one started from): the full network
+ *   (5,897,162 parameters), Adam, batch 256, 50 epochs, its offline augmentation (one augmented copy of the training set appended). Meant for
  *   GPU backends: on this machine's wasm backend one epoch takes hours.
  * - `cpu`: a width-reduced network and schedule chosen by measurement to pass 90% test accuracy in
  *   at most 20 minutes of training on 2 CPU cores with tfjs-backend-wasm (see the README's table):
  *   92.25% in 16.2 minutes with 6 epochs (5 epochs: 91.98% in 13.6 minutes).
  * - `tiny`: seconds per epoch; for tests and smoke runs, not for accuracy.
+ * - `accurate`: **a recipe proposed, not yet trained here** (issue 13: the reference experiment's
+ *   94.7%). The recipe of a PyTorch probe on this machine (32/64/128 filters, dense 256, batch norm,
+ *   one-cycle SGD with Nesterov momentum peaking at 0.05, weight decay 5e-4, label smoothing 0.1,
+ *   ±2-pixel shifts, flips and random erasing, batch 128: 93.51% after 12 epochs), made wider
+ *   (48/96/192, about 1.09 M parameters, under a quarter of the reference network's) and longer
+ *   (40 epochs), since 12 epochs of 32/64/128 fell 1.2 points short. No accuracy is claimed for it.
  */
-export const PRESETS = {
-  seed: {
+const TABLE = {
+  reference: {
     description:
-      'The seed project: 64/128/256 filters, dense 2048, Adam, batch 256, 50 epochs, offline augmentation.',
+      'The reference experiment: 64/128/256 filters, dense 2048, Adam, batch 256, 50 epochs, offline augmentation.',
     model: DEFAULT_CONFIG,
     training: {
       epochs: 50,
@@ -54,6 +71,38 @@ export const PRESETS = {
       augment: false,
     },
   },
+  accurate: {
+    description:
+      'Recipe proposed, not yet trained here (issue 13): 48/96/192 filters, dense 256, batch norm; ' +
+      'one-cycle SGD with Nesterov momentum (peak 0.05), weight decay 5e-4, label smoothing 0.1, ' +
+      '±2-pixel shifts, horizontal flips and random erasing, batch 128, 40 epochs. Widened and ' +
+      'lengthened from a PyTorch probe (32/64/128, 12 epochs: 93.51%); no accuracy is claimed yet.',
+    model: { blockFilters: [48, 96, 192], denseUnits: [256], blockDropout: 0.1, denseDropout: 0.3 },
+    training: {
+      epochs: 40,
+      batchSize: 128,
+      learningRate: 0.05,
+      learningRateDecay: 1,
+      validationSplit: 0.1,
+      optimizer: 'sgd-nesterov',
+      schedule: { kind: 'one-cycle' },
+      // PyTorch's SGD(weight_decay=5e-4), as in the probe (here on the kernels only).
+      weightDecay: { rate: 5e-4, mode: 'coupled' },
+      labelSmoothing: 0.1,
+      augment: {
+        mode: 'online',
+        // ±2 pixels (Keras' integer form), zeros shifted in, as PyTorch's RandomCrop(28, padding=2).
+        transform: {
+          widthShiftRange: [0, 1, 2],
+          heightShiftRange: [0, 1, 2],
+          horizontalFlip: true,
+          fillMode: 'constant',
+          cval: 0,
+        },
+        erasing: { p: 0.5, vl: 0, vh: 1 },
+      },
+    },
+  },
   tiny: {
     description: 'Seconds per epoch on a CPU: for tests and smoke runs.',
     model: { blockFilters: [8, 16], convsPerBlock: 1, denseUnits: [32] },
@@ -68,5 +117,17 @@ export const PRESETS = {
   },
 } as const satisfies Record<string, Preset>;
 
-/** Names of {@link PRESETS}. */
-export type PresetName = keyof typeof PRESETS;
+/** Names of {@link PRESETS}: `'reference'`, `'cpu'`, `'accurate'` (proposed, not yet trained), `'tiny'`. */
+export type PresetName = keyof typeof TABLE;
+
+/**
+ * The presets by name. `PRESETS.seed` is a deprecated alias of `PRESETS.reference` (not listed by
+ * `Object.keys`); it goes in the next minor version.
+ */
+export const PRESETS: typeof TABLE & {
+  /** @deprecated Use `PRESETS.reference` ("seed" now only means the RNG seed). */
+  readonly seed: (typeof TABLE)['reference'];
+} = Object.defineProperty({ ...TABLE }, 'seed', {
+  get: () => TABLE.reference,
+  enumerable: false,
+}) as typeof TABLE & { readonly seed: (typeof TABLE)['reference'] };

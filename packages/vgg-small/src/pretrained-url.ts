@@ -26,11 +26,11 @@ export function pretrainedUrls(name: PretrainedName = 'cpu'): PretrainedUrls {
         weights: { 'weights.bin': new URL('../pretrained/cpu/weights.bin', import.meta.url).href },
       };
     default:
-      throw new ModelDirError(
-        'MODEL_DIR_NOT_FOUND',
-        String(name),
-        `There are no pretrained weights named ${JSON.stringify(name)}; the package ships "cpu".`,
-      );
+      throw new ModelDirError({
+        code: 'MODEL_DIR_NOT_FOUND',
+        dir: String(name),
+        problem: `There are no pretrained weights named ${JSON.stringify(name)}; the package ships "cpu".`,
+      });
   }
 }
 
@@ -84,13 +84,14 @@ export async function loadPretrainedFrom(
   const { artifacts, location } = await loadArtifactsFrom(source, opts);
   const info = artifacts.userDefinedMetadata;
   if (!isPretrainedInfo(info)) {
-    throw new ModelDirError(
-      'MODEL_JSON_INVALID',
-      location,
-      `${location} holds a model but not pretrained weights of this package: its userDefinedMetadata ` +
+    throw new ModelDirError({
+      code: 'MODEL_JSON_INVALID',
+      dir: location,
+      problem:
+        `${location} holds a model but not pretrained weights of this package: its userDefinedMetadata ` +
         'lacks preset, testAccuracy and seed. Load it with loadModelFrom() instead.',
-      { file: 'model.json' },
-    );
+      file: 'model.json',
+    });
   }
   const model = await modelFromArtifacts(location, location, artifacts);
   return { model, info };

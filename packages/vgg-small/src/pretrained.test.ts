@@ -10,7 +10,7 @@ import { evaluateModel } from './evaluate.js';
 import { countParams } from './model.js';
 import { PRESETS } from './presets.js';
 import { loadPretrained, pretrainedDir, pretrainedInfo } from './pretrained.js';
-import './test-helpers.js';
+import './test-helpers/index.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 

@@ -8,17 +8,22 @@ import { type FashionMnist, loadFashionMnist } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLatestCheckpoint } from './checkpoint.js';
 import {
+  AbortedError,
   CheckpointError,
   InvalidConfigError,
   InvalidDataError,
   TrainingAbortedError,
+  WorkerFailedError,
 } from './errors.js';
 import { evaluateModel } from './evaluate.js';
 import { loadModel } from './io.js';
 import { createVggSmall } from './model.js';
+import { liveWorkerCount } from './parallel/trainer.js';
 import { PRESETS } from './presets.js';
-import { backendDataIds, KILL_RESUME_OPTIONS, killResumeData } from './test-helpers.js';
+import { backendDataIds, KILL_RESUME_OPTIONS, killResumeData } from './test-helpers/index.js';
+import { parallelTestHooks } from './train/parallel-stepper.js';
 import { type TrainOptions, trainVggSmall } from './train.js';
 import { registerWasmTrainingKernels } from './wasm-kernels.js';
 
@@ -97,8 +102,8 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
         if (epoch === 0) controller.abort();
       },
     }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TrainingAbortedError);
-    expect((err as TrainingAbortedError).epochsCompleted).toBe(1);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as AbortedError).epochsCompleted).toBe(1);
     expect(await readdir(ckpt)).toEqual(['epoch-0001']);
     first.dispose();
 
@@ -122,41 +127,59 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     });
   });
 
-  it('resumes after the process is killed (SIGKILL) mid-training, as if never interrupted', async () => {
-    const dir = join(root, 'killed');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('kill-resume.child.ts', import.meta.url)), dir],
-      // cwd: `--import tsx` resolves from the working directory, which is the repo root under `pnpm test`
-      { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
-    );
-    // kill it as soon as the first epoch has ended: somewhere in epoch 2 or in writing its checkpoint
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('epoch')) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', (code) =>
-        reject(new Error(`child exited (${code}) before the first epoch ended`)),
+  it.each([1, 2])(
+    'resumes after the process is killed (SIGKILL) mid-epoch, as if never interrupted (%i worker(s))',
+    async (workers) => {
+      const dir = join(root, `killed-${workers}`);
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('test-helpers/kill-resume.child.ts', import.meta.url)),
+          dir,
+          String(workers),
+        ],
+        // cwd: `--import tsx` resolves from the working directory, which is the repo root under `pnpm test`
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          cwd: fileURLToPath(new URL('..', import.meta.url)),
+        },
       );
-    });
-    await new Promise((r) => child.on('close', r));
-    expect(existsSync(join(dir, 'epoch-0001'))).toBe(true);
+      // kill it as soon as the first epoch has ended: somewhere in epoch 2 or in writing its checkpoint
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('epoch')) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        });
+        child.on('exit', (code) =>
+          reject(new Error(`child exited (${code}) before the first epoch ended`)),
+        );
+      });
+      await new Promise((r) => child.on('close', r));
+      expect(existsSync(join(dir, 'epoch-0001'))).toBe(true);
 
-    const train = killResumeData(data.train);
-    const resumed = createVggSmall(PRESETS.tiny.model);
-    const r = await trainVggSmall(resumed, train, { ...KILL_RESUME_OPTIONS, checkpointDir: dir });
-    expect(r.resumedFromEpoch).toBeGreaterThanOrEqual(1);
-    const straight = createVggSmall(PRESETS.tiny.model);
-    const s = await trainVggSmall(straight, train, KILL_RESUME_OPTIONS);
-    expect(r.history).toEqual(s.history);
-    expect(weightsOf(resumed)).toEqual(weightsOf(straight));
-    [resumed, straight].forEach((m) => {
-      m.dispose();
-    });
-  });
+      const train = killResumeData(data.train);
+      const resumed = createVggSmall(PRESETS.tiny.model);
+      const r = await trainVggSmall(resumed, train, {
+        ...KILL_RESUME_OPTIONS,
+        workers,
+        checkpointDir: dir,
+      });
+      expect(r.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+      expect(r.workers).toBe(workers);
+      const straight = createVggSmall(PRESETS.tiny.model);
+      const s = await trainVggSmall(straight, train, { ...KILL_RESUME_OPTIONS, workers });
+      expect(r.history).toEqual(s.history);
+      expect(weightsOf(resumed)).toEqual(weightsOf(straight));
+      [resumed, straight].forEach((m) => {
+        m.dispose();
+      });
+    },
+    240_000,
+  );
 
   it('refuses to resume a checkpoint of another setup, and can start over', async () => {
     const train = subset(data.train, 200);
@@ -219,8 +242,10 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
       },
     }).catch((e: unknown) => e);
     expect(batches).toBe(30); // 100 originals + 200 copies
-    expect(err).toBeInstanceOf(TrainingAbortedError);
-    expect((err as TrainingAbortedError).epochsCompleted).toBe(0);
+    expect(err).toBeInstanceOf(AbortedError);
+    expect((err as AbortedError).code).toBe('ABORTED');
+    expect((err as AbortedError).epochsCompleted).toBe(0);
+    expect(TrainingAbortedError).toBe(AbortedError); // the deprecated alias
     model.dispose();
   });
 
@@ -237,6 +262,55 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     await expect(
       trainVggSmall(model, train, { validationSplit: 0, earlyStopping: { monitor: 'valAcc' } }),
     ).rejects.toThrow(InvalidConfigError);
+    const err = await trainVggSmall(model, train, { batchSize: 8, workers: 9 }).catch((e) => e);
+    expect(InvalidConfigError.isInstance(err)).toBe(true);
+    expect((err as InvalidConfigError).option).toBe('workers');
+    expect((err as Error).message).toMatch(/at most batchSize \(8\)/);
     model.dispose();
   });
+
+  it('with 2 workers: learns like 1 worker, the signal stops every worker, and a worker dying mid-step leaves the last checkpoint intact', async () => {
+    const train = subset(data.train, 600);
+    const base: TrainOptions = { ...PRESETS.tiny.training, epochs: 2, batchSize: 50, workers: 2 };
+    const tensors = tf.memory().numTensors;
+    const model = createVggSmall(PRESETS.tiny.model);
+    const r = await trainVggSmall(model, train, base);
+    expect(r.workers).toBe(2);
+    expect(r.history.loss[1]!).toBeLessThan(r.history.loss[0]!);
+    expect(r.history.valAcc[1]!).toBeGreaterThan(0.2); // chance is 0.1 (60 validation images)
+    expect(liveWorkerCount()).toBe(0);
+    expect(tf.memory().numTensors).toBe(tensors + model.weights.length);
+
+    // abort mid-epoch: rejects, every worker gone
+    const controller = new AbortController();
+    const aborted = await trainVggSmall(createVggSmall(PRESETS.tiny.model), train, {
+      ...base,
+      signal: controller.signal,
+      onBatchEnd: (b) => {
+        if (b === 2) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(aborted).toBeInstanceOf(AbortedError);
+    expect(liveWorkerCount()).toBe(0);
+
+    // worker 1 dies in the middle of the first step of epoch 2 (11 steps per epoch: 540 images / 50)
+    const dir = join(root, 'worker-dies');
+    parallelTestHooks.fault = { worker: 1, atStep: 11, kind: 'exit' };
+    const failed = await trainVggSmall(createVggSmall(PRESETS.tiny.model), train, {
+      ...base,
+      checkpointDir: dir,
+    })
+      .catch((e: unknown) => e)
+      .finally(() => {
+        parallelTestHooks.fault = undefined;
+      });
+    expect(failed).toBeInstanceOf(WorkerFailedError);
+    expect((failed as WorkerFailedError).worker).toBe(1);
+    expect((failed as Error).message).toMatch(/exited with code 70/);
+    expect(liveWorkerCount()).toBe(0);
+    const ckpt = await readLatestCheckpoint(dir);
+    expect(ckpt?.state.epochsCompleted).toBe(1);
+    tf.dispose(Object.values(ckpt!.modelWeights));
+    model.dispose();
+  }, 240_000);
 });

@@ -1,6 +1,13 @@
 import { exactDistance, rowNorm, TopK } from '../distance.js';
 import { throwIfAborted } from '../wasm/executor.js';
-import type { EngineRequest, EngineResult, Matrix, TrainingSet } from './types.js';
+import type {
+  Engine,
+  EngineCounters,
+  EngineRequest,
+  EngineResult,
+  Matrix,
+  TrainingSet,
+} from './types.js';
 
 /** Milliseconds of work between yields to the event loop. */
 const SLICE_MS = 25;
@@ -10,43 +17,50 @@ const SLICE_MS = 25;
  * The fallback where WebAssembly SIMD is missing; slow (about 1 G operations per second) but
  * dependency-free and obviously correct.
  */
-export async function jsSearch(
-  train: TrainingSet,
-  queries: Matrix,
-  req: EngineRequest,
-): Promise<EngineResult> {
-  const { k, metric } = req;
-  const { matrix: t } = train;
-  const m = queries.n;
-  const indices = new Int32Array(m * k);
-  const distances = new Float64Array(m * k);
-  const top = new TopK(k);
-  let sliceStart = Date.now();
-  for (let q = 0; q < m; q++) {
+export class JsEngine implements Engine {
+  readonly name = 'js' as const;
+  constructor(private readonly train: TrainingSet) {}
+
+  async search(queries: Matrix, req: EngineRequest): Promise<EngineResult> {
+    const { k, metric } = req;
+    const { matrix: t, norms } = this.train;
+    const m = queries.n;
+    const indices = new Int32Array(m * k);
+    const distances = new Float64Array(m * k);
+    const top = new TopK(k);
+    let sliceStart = Date.now();
+    for (let q = 0; q < m; q++) {
+      throwIfAborted(req.signal);
+      top.reset();
+      const qn = metric === 'cosine' ? rowNorm(queries.data, q * queries.d, queries.d) : 0;
+      for (let j = 0; j < t.n; j++) {
+        const dist = exactDistance({
+          metric,
+          a: queries.data,
+          i: q,
+          b: t.data,
+          j,
+          d: t.d,
+          normA: qn,
+          normB: norms?.[j] ?? 0,
+        });
+        top.push(dist, j);
+      }
+      indices.set(top.idx, q * k);
+      distances.set(top.dist, q * k);
+      req.onProgress?.(q + 1);
+      if (Date.now() - sliceStart > SLICE_MS) {
+        await new Promise((r) => setTimeout(r, 0));
+        sliceStart = Date.now();
+      }
+    }
     throwIfAborted(req.signal);
-    top.reset();
-    const qn = metric === 'cosine' ? rowNorm(queries.data, q * queries.d, queries.d) : 0;
-    for (let j = 0; j < t.n; j++) {
-      const dist = exactDistance(
-        metric,
-        queries.data,
-        q,
-        t.data,
-        j,
-        t.d,
-        qn,
-        train.norms?.[j] ?? 0,
-      );
-      top.push(dist, j);
-    }
-    indices.set(top.idx, q * k);
-    distances.set(top.dist, q * k);
-    req.onProgress?.(q + 1);
-    if (Date.now() - sliceStart > SLICE_MS) {
-      await new Promise((r) => setTimeout(r, 0));
-      sliceStart = Date.now();
-    }
+    return { indices, distances };
   }
-  throwIfAborted(req.signal);
-  return { indices, distances };
+
+  counters(): EngineCounters {
+    return { threads: 1, indexSeconds: 0 };
+  }
+
+  dispose(): void {}
 }

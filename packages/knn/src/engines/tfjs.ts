@@ -1,19 +1,61 @@
-import * as tf from '@tensorflow/tfjs-core';
+// Types only: `@tensorflow/tfjs-core` is an optional peer, imported at run time by
+// {@link TfjsEngine.create} alone (never when the package is loaded).
+import type * as Tf from '@tensorflow/tfjs-core';
 import { type CoreMetric, exactDistance, rowNorm, TopK } from '../distance.js';
+import { UnsupportedEngineError } from '../errors.js';
 import { asFloat32 } from '../matrix.js';
 import { throwIfAborted } from '../wasm/executor.js';
-import type { EngineRequest, EngineResult, Matrix, TrainingSet } from './types.js';
+import type {
+  Engine,
+  EngineCounters,
+  EngineRequest,
+  EngineResult,
+  Matrix,
+  TrainingSet,
+} from './types.js';
+
+type TfModule = typeof Tf;
 
 /** Backends whose kernels run on a GPU: `auto` picks the `tfjs` engine for them. */
 export const GPU_BACKENDS: readonly string[] = ['webgl', 'webgpu', 'tensorflow'];
 
-/** The active tfjs backend's name, or undefined when none can be initialised. */
+/** The global engine tfjs-core installs when the app loads it (`globalThis._tfengine`). */
+interface TfGlobalEngine {
+  backendName: string | null;
+  readonly backend: unknown;
+}
+
+/**
+ * The active tfjs backend's name; undefined when the app has not loaded `@tensorflow/tfjs-core`
+ * (seen through the global engine it installs: nothing is imported here) or no backend can be
+ * initialised synchronously.
+ */
 export function activeBackend(): string | undefined {
+  const engine = (globalThis as { _tfengine?: TfGlobalEngine })._tfengine;
+  if (!engine) return undefined;
   try {
-    return tf.getBackend();
+    if (engine.backendName == null) void engine.backend;
+    return engine.backendName ?? undefined;
   } catch {
-    return undefined;
+    return engine.backendName ?? undefined;
   }
+}
+
+let tfPromise: Promise<TfModule> | undefined;
+
+/** Imports `@tensorflow/tfjs-core` once; a typed error saying what to install when it is missing. */
+async function loadTfjs(): Promise<TfModule> {
+  tfPromise ??= import('@tensorflow/tfjs-core').catch((e: unknown) => {
+    tfPromise = undefined;
+    throw new UnsupportedEngineError({
+      engine: 'tfjs',
+      reason:
+        '@tensorflow/tfjs-core is not installed (an optional peer of @fmnist/knn). Install it and a ' +
+        "backend (npm i @tensorflow/tfjs-core @tensorflow/tfjs-backend-cpu), or use engine 'auto'.",
+      cause: e,
+    });
+  });
+  return tfPromise;
 }
 
 /** Statistics of the tfjs engine, for benchmarks and tests. */
@@ -27,7 +69,7 @@ export interface TfjsStats {
  * The unit roundoff assumed for the device's arithmetic: 2^-24 for float32 backends, 2^-11 when the
  * backend computes in float16 (`floatPrecision() === 16`) or may use TF32 tensor cores (tfjs-node-gpu).
  */
-function roundingUnit(): number {
+function roundingUnit(tf: TfModule): number {
   const name = activeBackend();
   let precision = 32;
   try {
@@ -50,16 +92,49 @@ function roundingUnit(): number {
  *
  * The training rows stay on the device between calls (2–3 tensors) until {@link dispose}.
  */
-export class TfjsSearch {
+export class TfjsEngine implements Engine {
+  readonly name = 'tfjs' as const;
   stats: TfjsStats = { queries: 0, fallbacks: 0 };
-  private trainT: tf.Tensor2D | undefined; // d × n (pre-transposed for the product)
-  private trainRows: tf.Tensor2D | undefined; // n × d (manhattan)
-  private trainAux: tf.Tensor2D | undefined; // 1 × n: ‖t‖² (sqeuclidean)
+  private trainT: Tf.Tensor2D | undefined; // d × n (pre-transposed for the product)
+  private trainRows: Tf.Tensor2D | undefined; // n × d (manhattan)
+  private trainAux: Tf.Tensor2D | undefined; // 1 × n: ‖t‖² (sqeuclidean)
   private maxSq = 0;
 
-  constructor(private readonly train: TrainingSet) {}
+  private constructor(
+    private readonly tf: TfModule,
+    private readonly train: TrainingSet,
+  ) {}
+
+  /** Loads tfjs-core (once per process) and checks that a backend is ready. */
+  static async create(train: TrainingSet): Promise<TfjsEngine> {
+    const tf = await loadTfjs();
+    let backend: string | undefined;
+    try {
+      backend = tf.getBackend() ?? undefined;
+      if (!backend) {
+        await tf.ready();
+        backend = tf.getBackend() ?? undefined;
+      }
+    } catch {
+      backend = undefined;
+    }
+    if (!backend) {
+      throw new UnsupportedEngineError({
+        engine: 'tfjs',
+        reason:
+          'no TensorFlow.js backend is registered: import one (e.g. @tensorflow/tfjs-backend-cpu, ' +
+          "-wasm or -webgl) and await tf.ready(), or use engine 'auto'.",
+      });
+    }
+    return new TfjsEngine(tf, train);
+  }
+
+  counters(): EngineCounters {
+    return { threads: 1, indexSeconds: 0, fallbacks: this.stats.fallbacks };
+  }
 
   private upload(metric: CoreMetric): void {
+    const { tf } = this;
     const { matrix: m } = this.train;
     if (this.uploaded === metric) return;
     this.dispose();
@@ -94,26 +169,27 @@ export class TfjsSearch {
    * sqeuclidean 2q·t − ‖t‖² (= ‖q‖² − distance), cosine q̂·t̂ (= 1 − distance), manhattan −Σ|q − t|.
    * The search turns the k'-th score back into a distance to certify the candidates.
    */
-  private scores(metric: CoreMetric, q: tf.Tensor2D, budgetBytes: number): tf.Tensor2D {
+  private scores(metric: CoreMetric, q: Tf.Tensor2D, budgetBytes: number): Tf.Tensor2D {
+    const { tf } = this;
     if (metric === 'manhattan') {
       // [q, rows, d] differences, in slices of the training rows that fit the budget.
-      const rows = this.trainRows as tf.Tensor2D;
+      const rows = this.trainRows as Tf.Tensor2D;
       const [n, d] = rows.shape;
       const slice = Math.max(1, Math.floor(budgetBytes / (q.shape[0] * d * 4 * 3)));
-      const parts: tf.Tensor2D[] = [];
+      const parts: Tf.Tensor2D[] = [];
       for (let r0 = 0; r0 < n; r0 += slice) {
         const part = tf.slice(rows, [r0, 0], [Math.min(slice, n - r0), d]);
         parts.push(
           tf.neg(
             tf.sum(tf.abs(tf.sub(tf.expandDims(q, 1), tf.expandDims(part, 0))), 2),
-          ) as tf.Tensor2D,
+          ) as Tf.Tensor2D,
         );
       }
-      return parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D);
+      return parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as Tf.Tensor2D);
     }
-    const dot = tf.matMul(q, this.trainT as tf.Tensor2D);
-    if (metric === 'sqeuclidean') return tf.sub(dot, this.trainAux as tf.Tensor2D) as tf.Tensor2D;
-    return dot as tf.Tensor2D;
+    const dot = tf.matMul(q, this.trainT as Tf.Tensor2D);
+    if (metric === 'sqeuclidean') return tf.sub(dot, this.trainAux as Tf.Tensor2D) as Tf.Tensor2D;
+    return dot as Tf.Tensor2D;
   }
 
   async search(queries: Matrix, req: EngineRequest): Promise<EngineResult> {
@@ -126,7 +202,8 @@ export class TfjsSearch {
     const distances = new Float64Array(m * k);
     if (m === 0) return { indices, distances };
     this.upload(metric);
-    const u = roundingUnit();
+    const u = roundingUnit(this.tf);
+    const { tf } = this;
     // Queries per chunk: the product's [q, n] output, the scores and top-k's working copies
     // (manhattan also slices the training rows so that its [q, rows, d] differences fit).
     const perQuery = metric === 'manhattan' ? n * 4 * 4 + d * 4 * 3 * 64 : n * 4 * 4;
@@ -166,7 +243,16 @@ export class TfjsSearch {
         const qi = c0 + i;
         const qNorm = qNorms[i];
         const exact = (j: number) =>
-          exactDistance(metric, queries.data, qi, t.data, j, d, qNorm, this.train.norms?.[j] ?? 0);
+          exactDistance({
+            metric,
+            a: queries.data,
+            i: qi,
+            b: t.data,
+            j,
+            d,
+            normA: qNorm,
+            normB: this.train.norms?.[j] ?? 0,
+          });
         top.reset();
         for (let c = 0; c < kc; c++) {
           const j = candIdx[i * kc + c];
@@ -203,7 +289,9 @@ export class TfjsSearch {
 
   /** Releases the tensors kept on the device. */
   dispose(): void {
-    tf.dispose([this.trainT, this.trainRows, this.trainAux].filter((x): x is tf.Tensor2D => !!x));
+    this.tf.dispose(
+      [this.trainT, this.trainRows, this.trainAux].filter((x): x is Tf.Tensor2D => !!x),
+    );
     this.uploaded = undefined;
     this.trainT = undefined;
     this.trainRows = undefined;

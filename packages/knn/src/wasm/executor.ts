@@ -53,14 +53,14 @@ export function threadsAvailable(): boolean {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortedError(signal.reason);
+  if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
 }
 
 /** How long the main-thread executor works before yielding to the event loop (ms). */
 const SLICE_MS = 25;
 
 /** Runs every job on the calling thread, yielding to the event loop between slices. */
-export class MainThreadExecutor implements Executor {
+class MainThreadExecutor implements Executor {
   readonly size = 1;
   constructor(private readonly heap: WasmHeap) {}
 

@@ -18,9 +18,20 @@ export const M = {
   NORMALIZE: 12,
   TNORM: 13,
   ORIG: 14,
+  TAUX: 15,
+  T16: 16,
 } as const;
 
-export const MF = { MAXNORM: 0, MARGIN_REL: 1, EPS: 2, LBSCALE: 3, MARGIN_ABS: 4 } as const;
+export const MF = {
+  MAXNORM: 0,
+  MARGIN_REL: 1,
+  EPS: 2,
+  LBSCALE: 3,
+  MARGIN_ABS: 4,
+  TMAX: 5,
+  S16: 6,
+  T1MAX: 7,
+} as const;
 
 export const W = {
   K: 0,
@@ -45,6 +56,20 @@ export const W = {
   CAND_I: 19,
   CAND_V: 20,
   SINK: 21,
+  G_QAUX: 22,
+  G_QN: 23,
+  G_MARGIN: 24,
+  G_THR: 25,
+  G_KTH: 26,
+  G_CI: 27,
+  G_CV: 28,
+  G_COUNT: 29,
+  G_CAP: 30,
+  G_TB: 31,
+  G_ZERO: 32,
+  G_SCRATCH: 33,
+  G_Q16: 34,
+  G_QSC: 35,
 } as const;
 
 /** Bytes of one context block (64 i32 slots, then 32 f64 slots). */

@@ -1,3 +1,4 @@
+import { MemoryLimitError } from '../errors.js';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernels.generated.js';
 
 /** The functions exported by the kernels module (assembly/index.ts). */
@@ -8,6 +9,9 @@ export interface KernelExports {
   sqF32(a: number, b: number, d: number): number;
   bruteRange(model: number, work: number, q0: number, q1: number, outRow0: number): void;
   prunedRange(model: number, work: number, q0: number, q1: number, outRow0: number): void;
+  matmulRange(model: number, work: number, q0: number, q1: number, outRow0: number): void;
+  matmulRowsA(model: number, out: number, r0: number, r1: number): void;
+  matmulRowsB(model: number, out: number, r0: number, r1: number, inv: number): void;
   projectTrain(model: number, work: number, r0: number, r1: number): void;
   gramRows(xt: number, m: number, ld: number, i0: number, i1: number, g: number): void;
   centerRows(model: number, rows: number, m: number, xt: number, ld: number): void;
@@ -15,7 +19,14 @@ export interface KernelExports {
 }
 
 /** Names of the kernels a job may call. */
-export type KernelName = 'bruteRange' | 'prunedRange' | 'projectTrain' | 'gramRows';
+export type KernelName =
+  | 'bruteRange'
+  | 'prunedRange'
+  | 'matmulRange'
+  | 'matmulRowsA'
+  | 'matmulRowsB'
+  | 'projectTrain'
+  | 'gramRows';
 
 const PAGE = 65536;
 /** 4 GiB: the most a 32-bit WebAssembly memory can address. */
@@ -42,21 +53,10 @@ export function wasmSimdSupported(): boolean {
   return simd;
 }
 
-/** Whether a shared WebAssembly memory can be made (Node; browsers only when cross-origin isolated). */
-export function sharedMemorySupported(): boolean {
-  if (typeof SharedArrayBuffer === 'undefined') return false;
-  try {
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const modules = new Map<boolean, Promise<WebAssembly.Module>>();
 
 /** The compiled kernels module (compiled once per process and variant). */
-export function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
+function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
   let p = modules.get(shared);
   if (!p) {
     p = WebAssembly.compile(decodeBase64(shared ? KERNELS_SHARED_WASM : KERNELS_WASM));
@@ -100,13 +100,16 @@ export class WasmHeap {
     const start = Math.ceil(this.top / align) * align;
     const end = start + Math.max(0, Math.ceil(bytes));
     if (end > MAX_PAGES * PAGE) {
-      throw new RangeError(
-        `@fmnist/knn needs ${end} bytes of WebAssembly memory, more than the 4 GiB it can address; ` +
-          'lower memoryBudgetBytes or use fewer training rows.',
-      );
+      throw new MemoryLimitError({ bytes: end });
     }
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      try {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      } catch (e) {
+        throw new MemoryLimitError({ bytes: end, cause: e });
+      }
+    }
     this.top = end;
     return start;
   }

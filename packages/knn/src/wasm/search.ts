@@ -30,7 +30,7 @@ export interface WasmSearchOptions {
 
 export interface SearchRequest {
   k: number;
-  mode: 'pruned' | 'brute';
+  mode: 'pruned' | 'brute' | 'matmul';
   /** Bytes the per-call buffers (queries, results, scratch) may use. */
   budgetBytes: number;
   onProgress?: (done: number) => void;
@@ -42,9 +42,13 @@ export interface SearchResult {
   distances: Float64Array;
 }
 
-/** Rows (of 64 query rows each) per job: small enough for a prompt abort and even balance. */
+/** Query rows per job: small enough for a prompt abort and even balance. */
 const PRUNED_JOB = 64;
 const BRUTE_JOB = 32;
+/** Most query rows per matmul job (each job streams the whole training set once). */
+const MATMUL_JOB = 128;
+/** Bytes of training rows per block of the matmul scan (they stay in the core's L2 cache). */
+const MATMUL_BLOCK_BYTES = 256 * 1024;
 /** Training rows per cache block of the brute-force scan. */
 const BRUTE_BLOCK_BYTES = 192 * 1024;
 /** Rows whose first bound seeds the k-th distance. */
@@ -66,15 +70,18 @@ export class WasmSearch {
   readonly d: number;
   readonly kind: 'u8' | 'f32';
   readonly metric: CoreMetric;
-  readonly pruned: boolean;
+  pruned = false;
   stats: PruneStats;
+  /** Bytes of WebAssembly memory the last search's working buffers took (query tiles, scratch, results). */
+  workingBytes = 0;
   /** Seconds spent building the bound index (0 without it). */
   buildSeconds = 0;
   private readonly heap: WasmHeap;
   private readonly executor: Executor;
   private readonly model: number;
   private readonly works: number[] = [];
-  private readonly persistentTop: number;
+  private persistentTop: number;
+  private matmulOk: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private zGrid: ZGrid | undefined;
 
@@ -85,7 +92,6 @@ export class WasmSearch {
     this.d = train.d;
     this.kind = train.kind;
     this.metric = opts.metric;
-    this.pruned = opts.pruned;
     this.stats = { queries: 0, exact: 0, secondBound: 0, rows: train.n };
     const { n, d } = train;
     const stride = train.kind === 'u8' ? u8Stride(d) : f32Stride(d);
@@ -132,16 +138,6 @@ export class WasmSearch {
       }
       heap.setI(ctx, M.NORMS, norms);
     }
-    if (opts.pruned) {
-      const nBlocks = Math.ceil(n / 4);
-      heap.setI(ctx, M.NBLOCKS, nBlocks);
-      heap.setI(ctx, M.BLOCKS, heap.alloc(nBlocks * D1 * 16));
-      heap.setI(ctx, M.COORDS, heap.alloc(n * D2 * 4));
-      heap.setI(ctx, M.TNORM, heap.alloc(n * 8, 8));
-      heap.setI(ctx, M.MEAN, heap.allocZeroed(d * 8, 16));
-      heap.setI(ctx, M.BASIS, heap.allocZeroed(d * BASIS_COLS * 8, 16));
-      heap.setI(ctx, M.NORMALIZE, opts.metric === 'cosine' ? 1 : 0);
-    }
     // One work context per thread, with the scratch every kernel needs except per-call buffers.
     for (let s = 0; s < executor.size; s++) {
       const w = heap.allocZeroed(CTX_BYTES);
@@ -153,11 +149,6 @@ export class WasmSearch {
       heap.setI(w, W.PROJ, heap.alloc(4 * 64 * 8 + 4 * 16 * 4 + 128, 16));
       heap.setI(w, W.SEL_V, heap.alloc(SEED_ROWS * 4));
       heap.setI(w, W.MARK, heap.allocZeroed(n + 16));
-      if (opts.pruned) {
-        heap.setI(w, W.LB, heap.alloc(4 * Math.ceil(n / 4) * 16));
-        heap.setI(w, W.CAND_I, heap.alloc(n * 4 + 16));
-        heap.setI(w, W.CAND_V, heap.alloc(n * 4 + 16));
-      }
       heap.setI(w, W.BLOCK_ROWS, Math.max(1, Math.floor(BRUTE_BLOCK_BYTES / stride)));
       this.works.push(w);
     }
@@ -170,16 +161,45 @@ export class WasmSearch {
     const executor = createExecutor(heap, opts.threads);
     const search = new WasmSearch(heap, executor, train, opts);
     if (opts.pruned) {
-      const t0 = performance.now();
       try {
-        await search.buildIndex(train, opts);
+        await search.addIndex(train, opts);
       } catch (e) {
         executor.dispose();
         throw e;
       }
-      search.buildSeconds = (performance.now() - t0) / 1000;
     }
     return search;
+  }
+
+  /**
+   * Builds the principal-component bound index (for the `pruned` mode) if not built yet. `train`
+   * must be the matrix the search was created with. Queued after running searches.
+   */
+  addIndex(train: Matrix, opts: Omit<WasmSearchOptions, 'pruned' | 'threads'>): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.pruned) return;
+      const { heap, model: ctx, n, d } = this;
+      const t0 = performance.now();
+      const nBlocks = Math.ceil(n / 4);
+      heap.setI(ctx, M.NBLOCKS, nBlocks);
+      heap.setI(ctx, M.BLOCKS, heap.alloc(nBlocks * D1 * 16));
+      heap.setI(ctx, M.COORDS, heap.alloc(n * D2 * 4));
+      heap.setI(ctx, M.TNORM, heap.alloc(n * 8, 8));
+      heap.setI(ctx, M.MEAN, heap.allocZeroed(d * 8, 16));
+      heap.setI(ctx, M.BASIS, heap.allocZeroed(d * BASIS_COLS * 8, 16));
+      heap.setI(ctx, M.NORMALIZE, this.metric === 'cosine' ? 1 : 0);
+      for (const w of this.works) {
+        heap.setI(w, W.LB, heap.alloc(4 * Math.ceil(n / 4) * 16));
+        heap.setI(w, W.CAND_I, heap.alloc(n * 4 + 16));
+        heap.setI(w, W.CAND_V, heap.alloc(n * 4 + 16));
+      }
+      this.persistentTop = heap.mark();
+      await this.buildIndex(train, { ...opts, pruned: true, threads: this.threads });
+      this.pruned = true;
+      this.buildSeconds = (performance.now() - t0) / 1000;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   get threads(): number {
@@ -245,7 +265,7 @@ export class WasmSearch {
       y.set(heap.f64().subarray(yv / 8, yv / 8 + d));
     };
     const gram = d <= 160 ? heap.f64().slice(g / 8, g / 8 + ld * ld) : new Float64Array(0);
-    const vecs = leadingEigenvectors(gram, ld, d, p, opts.seed, matvec);
+    const vecs = leadingEigenvectors({ c: gram, ld, d, p, seed: opts.seed, matvec });
     heap.release(mark);
     const basis = new Float64Array(d * BASIS_COLS);
     for (let i = 0; i < d; i++)
@@ -315,19 +335,36 @@ export class WasmSearch {
     for (let j = 0; j < n; j++) keys[j] = zKey(c, j, this.zGrid);
     const perm = orderByKey(keys);
     const stride = heap.getI(ctx, M.STRIDE);
+    // In place, cycle by cycle (row p receives old row perm[p]), with one row of scratch: no
+    // second copy of the training rows at the memory peak of the index build.
+    const visited = new Uint8Array(n);
     const permuteRows = (ptr: number, rowBytes: number) => {
       if (!ptr) return;
       const u8 = heap.u8();
-      const old = u8.slice(ptr, ptr + n * rowBytes);
-      for (let p = 0; p < n; p++) {
-        const j = perm[p];
-        u8.set(old.subarray(j * rowBytes, (j + 1) * rowBytes), ptr + p * rowBytes);
+      const tmp = new Uint8Array(rowBytes);
+      visited.fill(0);
+      for (let start = 0; start < n; start++) {
+        if (visited[start]) continue;
+        tmp.set(u8.subarray(ptr + start * rowBytes, ptr + (start + 1) * rowBytes));
+        let p = start;
+        for (;;) {
+          visited[p] = 1;
+          const src = perm[p];
+          if (src === start) {
+            u8.set(tmp, ptr + p * rowBytes);
+            break;
+          }
+          u8.copyWithin(ptr + p * rowBytes, ptr + src * rowBytes, ptr + (src + 1) * rowBytes);
+          p = src;
+        }
       }
     };
     permuteRows(heap.getI(ctx, M.TRAIN), stride);
     permuteRows(heap.getI(ctx, M.COORDS), D2 * 4);
     permuteRows(heap.getI(ctx, M.TNORM), 8);
     permuteRows(heap.getI(ctx, M.NORMS), 8);
+    permuteRows(heap.getI(ctx, M.TAUX), 4);
+    permuteRows(heap.getI(ctx, M.T16), Math.ceil(this.d / 8) * 16);
     // Stage-1 blocks: 4 rows interleaved per block, 16 coordinates each.
     const bPtr = heap.getI(ctx, M.BLOCKS) / 4;
     const f = heap.f32();
@@ -375,6 +412,82 @@ export class WasmSearch {
     return orderByKey(keys);
   }
 
+  /**
+   * Prepares the `matmul` mode (float32 rows, sqeuclidean or cosine) once: per-row ‖t‖² or 1/‖t‖
+   * and, for sqeuclidean, the int16 copy of the rows, computed in parallel. Resolves to false when
+   * the mode cannot run (bytes, manhattan). Where the norms leave float32's comfortable range (sums
+   * of squares ≥ 1e36; cosine: a non-zero norm outside [1e-12, 1e12]) every query is scanned
+   * exactly instead (slow, still exact). Queued after running searches.
+   */
+  prepareMatmul(signal?: AbortSignal): Promise<boolean> {
+    const run = this.queue.then(async () => {
+      if (this.matmulOk !== undefined) return this.matmulOk;
+      if (this.kind !== 'f32' || this.metric === 'manhattan') {
+        this.matmulOk = false;
+        return false;
+      }
+      const { heap, model: ctx, n, d } = this;
+      heap.setI(ctx, M.TAUX, heap.allocZeroed((n + 4) * 4));
+      const useT16 = this.metric === 'sqeuclidean' && d <= 8192;
+      const t16 = useT16 ? heap.alloc(n * Math.ceil(d / 8) * 16) : 0;
+      const top = heap.mark();
+      try {
+        const out = heap.alloc(n * 16, 8);
+        const chunk = 2048;
+        const jobs = Math.ceil(n / chunk);
+        await this.executor.run(
+          jobs,
+          (i) => ({ fn: 'matmulRowsA', args: [ctx, out, i * chunk, Math.min(n, (i + 1) * chunk)] }),
+          { signal },
+        );
+        let tMax = 0;
+        let maxAbs = 0;
+        {
+          const f64 = heap.f64();
+          for (let j = 0; j < n; j++) {
+            tMax = Math.max(tMax, f64[out / 8 + 2 * j]);
+            maxAbs = Math.max(maxAbs, f64[out / 8 + 2 * j + 1]);
+          }
+          if (this.metric === 'cosine') {
+            const p = heap.getI(ctx, M.NORMS) / 8;
+            for (let j = 0; j < n; j++) {
+              const r = f64[p + j];
+              if (r !== 0 && (r < 1e-12 || r > 1e12)) tMax = Number.POSITIVE_INFINITY;
+            }
+          }
+        }
+        if (this.metric === 'sqeuclidean' && !(4 * tMax * tMax < 1e36)) {
+          tMax = Number.POSITIVE_INFINITY;
+        }
+        heap.setF(ctx, MF.TMAX, tMax);
+        const s16 = maxAbs / 1023;
+        if (useT16 && s16 >= 1e-15 && s16 <= 1e15 && tMax < Number.POSITIVE_INFINITY) {
+          heap.setI(ctx, M.T16, t16);
+          await this.executor.run(
+            jobs,
+            (i) => ({
+              fn: 'matmulRowsB',
+              args: [ctx, out, i * chunk, Math.min(n, (i + 1) * chunk), 1023 / maxAbs],
+            }),
+            { signal },
+          );
+          let t1Max = 0;
+          const f64 = heap.f64();
+          for (let j = 0; j < n; j++) t1Max = Math.max(t1Max, f64[out / 8 + j]);
+          heap.setF(ctx, MF.S16, s16);
+          heap.setF(ctx, MF.T1MAX, t1Max);
+        }
+      } finally {
+        heap.release(top);
+      }
+      this.persistentTop = top;
+      this.matmulOk = true;
+      return true;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Exact k nearest neighbours of every query row, nearest first (ties: smaller index first). */
   kneighbors(queries: Matrix, req: SearchRequest): Promise<SearchResult> {
     const run = this.queue.then(() => this.search(queries, req));
@@ -390,13 +503,34 @@ export class WasmSearch {
     const distances = new Float64Array(mq * k);
     if (mq === 0) return { indices, distances };
     if (req.mode === 'pruned' && !this.pruned) throw new Error('pruned search without an index');
+    if (req.mode === 'matmul' && !this.matmulOk) throw new Error('matmul search not prepared');
     // uint8 queries against float32 rows are searched as float32; float32 queries against uint8
     // rows use the mixed kernels.
     const qU8 = queries.kind === 'u8' && this.kind === 'u8';
     const qStride = qU8 ? u8Stride(d) : f32Stride(d);
-    const jobRows = req.mode === 'pruned' ? PRUNED_JOB : BRUTE_JOB;
+    const matmul = req.mode === 'matmul';
+    // matmul: jobs as large as allowed, but at least two per thread when there are enough queries.
+    const jobRows =
+      req.mode === 'pruned'
+        ? PRUNED_JOB
+        : matmul
+          ? Math.max(2, Math.min(MATMUL_JOB, 2 * Math.ceil(mq / (4 * this.executor.size))))
+          : BRUTE_JOB;
+    const cap = 256 + 8 * k;
     // Per-call memory: per thread heaps and selection buffers, then the query rows and results.
-    const perThread = jobRows * k * 12 + jobRows * 12 + SEED_ROWS * 4 + 64;
+    const perThread =
+      jobRows * k * 12 +
+      jobRows * 12 +
+      SEED_ROWS * 4 +
+      64 +
+      (matmul
+        ? (jobRows + 4) * 28 +
+          jobRows * k * 4 +
+          jobRows * cap * 8 +
+          qStride +
+          64 +
+          (jobRows + 2) * Math.ceil(d / 8) * 16
+        : 0);
     const perRow = qStride + k * 12;
     const fixed = perThread * this.executor.size;
     const chunkRows = Math.max(
@@ -415,10 +549,28 @@ export class WasmSearch {
         heap.setI(w, W.SEL_V, heap.alloc(Math.max(SEED_ROWS, k) * 4, 4));
         heap.setI(w, W.STAT_EXACT, 0);
         heap.setI(w, W.STAT_LB1PASS, 0);
+        if (matmul) {
+          const r4 = jobRows + 4;
+          heap.setI(w, W.G_QAUX, heap.alloc(r4 * 4));
+          heap.setI(w, W.G_MARGIN, heap.alloc(r4 * 4));
+          heap.setI(w, W.G_THR, heap.alloc(r4 * 4));
+          heap.setI(w, W.G_COUNT, heap.alloc(r4 * 4));
+          heap.setI(w, W.G_QN, heap.alloc(r4 * 8, 8));
+          heap.setI(w, W.G_KTH, heap.alloc(jobRows * k * 4));
+          heap.setI(w, W.G_CI, heap.alloc(jobRows * cap * 4));
+          heap.setI(w, W.G_CV, heap.alloc(jobRows * cap * 4));
+          heap.setI(w, W.G_CAP, cap);
+          heap.setI(w, W.G_TB, Math.max(4, Math.floor(MATMUL_BLOCK_BYTES / qStride)));
+          heap.setI(w, W.G_ZERO, heap.allocZeroed(qStride));
+          heap.setI(w, W.G_SCRATCH, heap.alloc(64));
+          heap.setI(w, W.G_Q16, heap.alloc((jobRows + 2) * Math.ceil(d / 8) * 16));
+          heap.setI(w, W.G_QSC, heap.alloc(r4 * 4));
+        }
       }
       const qPtr = heap.alloc(chunkRows * qStride);
       const oIdx = heap.alloc(chunkRows * k * 4, 4);
       const oDist = heap.alloc(chunkRows * k * 8, 8);
+      this.workingBytes = heap.mark() - mark;
       for (const w of this.works) {
         heap.setI(w, W.Q, qPtr);
         heap.setI(w, W.OUT_IDX, oIdx);
@@ -429,9 +581,17 @@ export class WasmSearch {
       for (let c0 = 0; c0 < mq; c0 += chunkRows) {
         throwIfAborted(req.signal);
         const rowsHere = Math.min(chunkRows, mq - c0);
-        this.copyQueries(queries, c0, rowsHere, qPtr, qStride, qU8, order);
+        this.copyQueries({
+          q: queries,
+          r0: c0,
+          rows: rowsHere,
+          ptr: qPtr,
+          stride: qStride,
+          asU8: qU8,
+          order,
+        });
         const jobs = Math.ceil(rowsHere / jobRows);
-        const fn = req.mode === 'pruned' ? 'prunedRange' : 'bruteRange';
+        const fn = req.mode === 'pruned' ? 'prunedRange' : matmul ? 'matmulRange' : 'bruteRange';
         await this.executor.run(
           jobs,
           (i, slot) => {
@@ -473,15 +633,17 @@ export class WasmSearch {
     return { indices, distances };
   }
 
-  private copyQueries(
-    q: Matrix,
-    r0: number,
-    rows: number,
-    ptr: number,
-    stride: number,
-    asU8: boolean,
-    order: Int32Array | undefined,
-  ): void {
+  /** Copies query rows r0..r0+rows (through `order` when given) to `ptr`, `stride` bytes apart. */
+  private copyQueries(options: {
+    q: Matrix;
+    r0: number;
+    rows: number;
+    ptr: number;
+    stride: number;
+    asU8: boolean;
+    order: Int32Array | undefined;
+  }): void {
+    const { q, r0, rows, ptr, stride, asU8, order } = options;
     const { d } = q;
     const row = (i: number) => (order ? order[r0 + i] : r0 + i);
     if (asU8) {

@@ -1,11 +1,12 @@
-// Test-only helpers (not exported by the package): small generated Fashion-MNIST-shaped datasets.
+// Helpers shared by this package's tests (CONTRIBUTING, "Test helpers"); nothing here is exported by
+// the package: small generated Fashion-MNIST-shaped datasets and temporary folders.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { sha256 } from './checksum.js';
-import { encodeIdx } from './idx.js';
-import { FILES } from './paths.js';
+import { sha256 } from '../checksum.js';
+import { encodeIdx } from '../idx.js';
+import { FILES } from '../paths.js';
 
 /** A tiny dataset: the four files as gzip bytes, their content SHA-256s, and the arrays. */
 export interface FixtureDataset {

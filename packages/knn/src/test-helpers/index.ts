@@ -1,7 +1,7 @@
 /**
  * The straightforward float64 reference the tests compare every engine with: all distances of a
  * query computed with a plain loop, then a full sort by (distance, row). No pruning, no top-k
- * structure, no WebAssembly. Test-only (not exported by the package).
+ * structure, no WebAssembly. Test helpers (CONTRIBUTING, "Test helpers"): not exported by the package.
  */
 export type RefMetric = 'sqeuclidean' | 'manhattan' | 'cosine';
 
@@ -17,16 +17,19 @@ function norm(a: Rows, o: number, d: number): number {
  * The distance between row i of `a` and row j of `b`. For cosine, `na` / `nb` are the rows' norms
  * (computed here when not given).
  */
-export function refDistance(
-  metric: RefMetric,
-  a: Rows,
-  i: number,
-  b: Rows,
-  j: number,
-  d: number,
-  na = metric === 'cosine' ? norm(a, i * d, d) : 0,
-  nb = metric === 'cosine' ? norm(b, j * d, d) : 0,
-): number {
+function refDistance(options: {
+  metric: RefMetric;
+  a: Rows;
+  i: number;
+  b: Rows;
+  j: number;
+  d: number;
+  normA?: number;
+  normB?: number;
+}): number {
+  const { metric, a, i, b, j, d } = options;
+  const na = options.normA ?? (metric === 'cosine' ? norm(a, i * d, d) : 0);
+  const nb = options.normB ?? (metric === 'cosine' ? norm(b, j * d, d) : 0);
   let s = 0;
   if (metric === 'sqeuclidean') {
     for (let t = 0; t < d; t++) {
@@ -44,15 +47,18 @@ export function refDistance(
 }
 
 /** k nearest rows of each query by full sort; ties by smaller row. m × k arrays. */
-export function refKneighbors(
-  metric: RefMetric,
-  train: Rows,
-  n: number,
-  queries: Rows,
-  m: number,
-  d: number,
-  k: number,
-): { indices: Int32Array; distances: Float64Array } {
+export function refKneighbors(options: {
+  metric: RefMetric;
+  train: Rows;
+  /** Training rows. */
+  n: number;
+  queries: Rows;
+  /** Query rows. */
+  m: number;
+  d: number;
+  k: number;
+}): { indices: Int32Array; distances: Float64Array } {
+  const { metric, train, n, queries, m, d, k } = options;
   const indices = new Int32Array(m * k);
   const distances = new Float64Array(m * k);
   const all = new Float64Array(n);
@@ -62,7 +68,16 @@ export function refKneighbors(
   for (let q = 0; q < m; q++) {
     const qn = metric === 'cosine' ? norm(queries, q * d, d) : 0;
     for (let j = 0; j < n; j++) {
-      all[j] = refDistance(metric, queries, q, train, j, d, qn, trainNorms[j]);
+      all[j] = refDistance({
+        metric,
+        a: queries,
+        i: q,
+        b: train,
+        j,
+        d,
+        normA: qn,
+        normB: trainNorms[j],
+      });
       order[j] = j;
     }
     order.sort((x, y) => all[x] - all[y] || x - y);
@@ -79,15 +94,17 @@ export function refKneighbors(
  * the weight), summed per label in neighbour order; the best score wins, ties to the smallest
  * label (`sklearn`) or to the label of the nearest tied neighbour (`nearest`).
  */
-export function refVote(
-  labels: ArrayLike<number>,
-  indices: Int32Array,
-  reported: Float64Array,
-  m: number,
-  k: number,
-  weights: 'uniform' | 'distance',
-  tieBreak: 'sklearn' | 'nearest',
-): Int32Array {
+export function refVote(options: {
+  labels: ArrayLike<number>;
+  indices: Int32Array;
+  /** The distances as reported (euclidean: not squared), m × k. */
+  distances: Float64Array;
+  m: number;
+  k: number;
+  weights: 'uniform' | 'distance';
+  tieBreak: 'sklearn' | 'nearest';
+}): Int32Array {
+  const { labels, indices, distances: reported, m, k, weights, tieBreak } = options;
   const out = new Int32Array(m);
   for (let q = 0; q < m; q++) {
     const ds = Array.from(reported.subarray(q * k, (q + 1) * k));
