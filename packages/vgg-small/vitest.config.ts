@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     name: 'vgg-small',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-helpers/quiet-tfjs.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
