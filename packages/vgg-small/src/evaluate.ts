@@ -93,13 +93,16 @@ const yieldToEventLoop = () =>
   );
 
 /**
- * Class probabilities for every image, computed in batches (no tensors are left behind).
- * @returns N × classes float32 values, row-major.
+ * The batched prediction loop behind {@link predictProbabilities} and the flip-averaged variant:
+ * validates `batchSize`, scales each batch into one reused float32 buffer, runs `forward` on it
+ * inside `tidy`, copies the N × classes result out and disposes it, yielding to the event loop
+ * between batches. @internal
  */
-export async function predictProbabilities(
+export async function predictBatched(
   model: LayersModel,
   images: ImageArray,
-  options: PredictOptions = {},
+  options: PredictOptions,
+  forward: (x: Tensor, batch: number, classes: number) => Tensor,
 ): Promise<Float32Array> {
   const { imageShape, classes } = modelIo(model);
   const n = imageCount(images, imageShape);
@@ -115,9 +118,10 @@ export async function predictProbabilities(
   const buf = new Float32Array(Math.min(n, batchSize) * size);
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const view = buf.subarray(0, (end - start) * size);
+    const b = end - start;
+    const view = buf.subarray(0, b * size);
     fillBatch(images, size, start, end, view);
-    const probs = tidy(() => model.predict(tensor(view, [end - start, ...imageShape])) as Tensor);
+    const probs = tidy(() => forward(tensor(view, [b, ...imageShape]), b, classes));
     try {
       out.set((await probs.data()) as Float32Array, start * classes);
     } finally {
@@ -126,6 +130,18 @@ export async function predictProbabilities(
     await yieldToEventLoop();
   }
   return out;
+}
+
+/**
+ * Class probabilities for every image, computed in batches (no tensors are left behind).
+ * @returns N × classes float32 values, row-major.
+ */
+export function predictProbabilities(
+  model: LayersModel,
+  images: ImageArray,
+  options: PredictOptions = {},
+): Promise<Float32Array> {
+  return predictBatched(model, images, options, (x) => model.predict(x) as Tensor);
 }
 
 function argMaxRows(probs: Float32Array, classes: number): Uint8Array {
@@ -161,10 +177,22 @@ export async function predictClasses(
  * const { accuracy, loss, predictions } = await evaluateModel(model, data.test, { batchSize: 500 });
  * ```
  */
-export async function evaluateModel(
+export function evaluateModel(
   model: LayersModel,
   data: LabelledImages,
   options: PredictOptions = {},
+): Promise<EvaluateResult> {
+  return evaluateWith(model, data, () => predictProbabilities(model, data.images, options));
+}
+
+/**
+ * Accuracy, loss and arg-max predictions of `data` from the probabilities `predict` returns
+ * (plain or flip-averaged), after checking that images, labels and count agree. @internal
+ */
+export async function evaluateWith(
+  model: LayersModel,
+  data: LabelledImages,
+  predict: () => Promise<Float32Array>,
 ): Promise<EvaluateResult> {
   const { imageShape, classes } = modelIo(model);
   const n = imageCount(data.images, imageShape);
@@ -174,7 +202,7 @@ export async function evaluateModel(
       problem: `count is ${data.count} but there are ${n} images and ${data.labels.length} labels; give one label per image.`,
     });
   }
-  const probs = await predictProbabilities(model, data.images, options);
+  const probs = await predict();
   const predictions = argMaxRows(probs, classes);
   let correct = 0;
   let loss = 0;
