@@ -342,7 +342,8 @@ async function main() {
       });
       check('@fmnist/knn alone installs no @tensorflow/tfjs-core', !tfjsThere.ok, tfjsThere.out);
       const arrays = `
-        const { KNeighborsClassifier, KNN_ENGINES } = await import('@fmnist/knn');
+        const { KNeighborsClassifier } = await import('@fmnist/knn');
+        const { KNN_ENGINES } = await import('@fmnist/knn/engines');
         const X = [[0, 0], [0, 1], [1, 0], [5, 5], [5, 6], [6, 5]];
         const y = [0, 0, 0, 1, 1, 1];
         const knn = new KNeighborsClassifier({ k: 3 }).fit(X, y);

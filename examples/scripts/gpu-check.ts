@@ -16,12 +16,8 @@ import { cpus, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  type BackendSelection,
-  BenchError,
-  selectBackend,
-  type WebGpuAdapterInfo,
-} from '@fmnist/bench';
+import { type BackendSelection, BenchError, selectBackend } from '@fmnist/bench';
+import type { WebGpuAdapterInfo } from '@fmnist/bench/webgpu';
 import { loadFashionMnist, type Split } from '@fmnist/data';
 import { KNeighborsClassifier } from '@fmnist/knn';
 import {

@@ -2,11 +2,11 @@ import { availableParallelism } from 'node:os';
 import {
   classificationReport,
   createProgress,
-  type ModelRun,
   measure,
   type Progress,
   type TfMemoryLike,
 } from '@fmnist/bench';
+import type { ModelRun } from '@fmnist/bench/report';
 import type { Split } from '@fmnist/data';
 import {
   type AugmentSettings,

@@ -1,4 +1,5 @@
-import { classificationReport, type ModelRun } from '@fmnist/bench';
+import { classificationReport } from '@fmnist/bench';
+import type { ModelRun } from '@fmnist/bench/report';
 import { describe, expect, it } from 'vitest';
 import { cnnVsReferencesComparison, knnVsSklearnComparison } from './comparisons.js';
 import { REFERENCES } from './references.js';

@@ -6,7 +6,7 @@ import {
   modelRow,
   paramText,
   referenceRow,
-} from '@fmnist/bench';
+} from '@fmnist/bench/report';
 import { REFERENCES } from './references.js';
 
 /**

@@ -2,10 +2,10 @@ import {
   classificationReport,
   createProgress,
   type MemoryStats,
-  type ModelRun,
   measure,
   type TfMemoryLike,
 } from '@fmnist/bench';
+import type { ModelRun } from '@fmnist/bench/report';
 import type { Split } from '@fmnist/data';
 import { type EngineName, KNeighborsClassifier } from '@fmnist/knn';
 

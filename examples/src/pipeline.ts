@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BenchReport, Comparison, ExternalRun, ModelRun } from '@fmnist/bench';
+import type { BenchReport, Comparison, ExternalRun, ModelRun } from '@fmnist/bench/report';
 import {
   checkNames,
   HELP,
@@ -56,7 +56,7 @@ async function knownNames(opts: PipelineOptions): Promise<KnownNames> {
     backendAliases: candidates.flatMap((c) => [c.backend, c.module]),
   };
   if (opts.knnEngine !== undefined) {
-    const { KNN_ENGINES } = await import('@fmnist/knn');
+    const { KNN_ENGINES } = await import('@fmnist/knn/engines');
     known.engines = KNN_ENGINES;
   }
   if (opts.preset !== undefined) {
@@ -88,8 +88,9 @@ export async function runPipeline(
   const outDir = resolve(opts.out ?? `results/${timestamp()}`);
   await checkOutDir(outDir);
 
-  const [bench, { loadFashionMnist }, tf] = await Promise.all([
+  const [bench, { renderTerminal, writeReport }, { loadFashionMnist }, tf] = await Promise.all([
     import('@fmnist/bench'),
+    import('@fmnist/bench/report'),
     import('@fmnist/data'),
     import('@tensorflow/tfjs-core'),
   ]);
@@ -281,7 +282,7 @@ export async function runPipeline(
     charts: [],
   };
   const reportStart = performance.now();
-  await bench.writeReport(outDir, report, {
+  await writeReport(outDir, report, {
     charts: opts.charts,
     finalize: (r) => {
       const t = phases.toJSON();
@@ -289,7 +290,7 @@ export async function runPipeline(
       r.timings = t;
     },
   });
-  say(`\n${bench.renderTerminal(report)}`);
+  say(`\n${renderTerminal(report)}`);
   say(`\nReport: ${resolve(outDir, 'report.md')}\nResults: ${resolve(outDir, 'results.json')}`);
   return { report, dir: outDir };
 }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { classificationReport, type ModelRun, measure, type TfMemoryLike } from '@fmnist/bench';
+import { classificationReport, measure, type TfMemoryLike } from '@fmnist/bench';
+import type { ModelRun } from '@fmnist/bench/report';
 import type { Split } from '@fmnist/data';
 import * as vgg from '@fmnist/vgg-small';
 

@@ -1,4 +1,4 @@
-import type { Reference } from '@fmnist/bench';
+import type { Reference } from '@fmnist/bench/report';
 
 const BENCHMARK_URL = 'https://github.com/zalandoresearch/fashion-mnist#benchmark';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pythonCandidates, runSklearnKnn, SYSTEM_PYTHON } from './sklearn.js';
+import { runSklearnKnn, SYSTEM_PYTHON } from './sklearn.js';
 
 /** A small problem with distinct distances: 2-pixel images in three well-separated clusters. */
 function toy() {
@@ -33,18 +33,6 @@ function hasSklearn(): boolean {
     return false;
   }
 }
-
-describe('pythonCandidates', () => {
-  it("tries FMNIST_PYTHON, then Debian's Python, then python3 on PATH", () => {
-    expect(pythonCandidates({})).toEqual([SYSTEM_PYTHON, 'python3']);
-    expect(pythonCandidates({ FMNIST_PYTHON: '/opt/py/bin/python' })).toEqual([
-      '/opt/py/bin/python',
-      SYSTEM_PYTHON,
-      'python3',
-    ]);
-    expect(pythonCandidates({ FMNIST_PYTHON: SYSTEM_PYTHON })).toEqual([SYSTEM_PYTHON, 'python3']);
-  });
-});
 
 describe('runSklearnKnn', () => {
   it('says why it skipped when no Python has scikit-learn', async () => {

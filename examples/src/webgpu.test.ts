@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BackendSelection, SWIFTSHADER_ICDS, selectBackend } from '@fmnist/bench';
+import { type BackendSelection, selectBackend } from '@fmnist/bench';
+import { SWIFTSHADER_ICDS } from '@fmnist/bench/webgpu';
 import { loadFashionMnist, type Split } from '@fmnist/data';
 import { KNeighborsClassifier } from '@fmnist/knn';
 import {

@@ -1,5 +1,7 @@
 import { packageConfig } from '../../tsup.base';
 
-// Two entries share one chunk in both formats (the base's splitting), so `instanceof` agrees
-// between `@fmnist/data` and `@fmnist/data/tfjs` under `require` too.
-export default packageConfig({ entry: ['src/index.ts', 'src/tfjs.ts'] });
+// One entry per subpath of `exports`; they share one chunk in both formats (the base's splitting),
+// so `instanceof` agrees between `@fmnist/data` and its subpaths under `require` too.
+export default packageConfig({
+  entry: ['src/index.ts', 'src/tfjs.ts', 'src/formats.ts', 'src/arrays.ts'],
+});

@@ -200,8 +200,8 @@ export interface WarpOptions {
 // writes the columns right to left. No allocation, no closures, no mode test in the interior.
 // ---------------------------------------------------------------------------------------------
 
-/** scipy's `map_coordinate` for `mode='reflect'`: result in (−1, len). */
-function reflectCoord(v: number, len: number): number {
+/** @internal scipy's `map_coordinate` for `mode='reflect'`: result in (−1, len). */
+export function reflectCoord(v: number, len: number): number {
   if (len <= 1) return 0;
   const sz2 = 2 * len;
   if (v < 0) {
@@ -212,8 +212,8 @@ function reflectCoord(v: number, len: number): number {
   return v >= len ? sz2 - v - 1 : v;
 }
 
-/** scipy's `map_coordinate` for `mode='wrap'` (period len − 1): result in [0, len − 1]. */
-function wrapCoord(v: number, len: number): number {
+/** @internal scipy's `map_coordinate` for `mode='wrap'` (period len − 1): result in [0, len − 1]. */
+export function wrapCoord(v: number, len: number): number {
   if (len <= 1) return 0;
   const sz = len - 1;
   if (v < 0) return v + sz * (Math.trunc(-v / sz) + 1);

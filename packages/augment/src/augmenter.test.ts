@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyAffine } from './affine.js';
 import { createAugmenter } from './augmenter.js';
 import { createRandomEraser } from './erasing.js';
-import {
-  EmptyBatchError,
-  InvalidArgumentError,
-  InvalidShapeError,
-  InvertedRangeError,
-  NonFiniteParameterError,
-  ShapeMismatchError,
-} from './errors.js';
+import * as E from './errors.js';
 import { randomAffineParams } from './random-affine.js';
 import { createRng } from './rng.js';
 
@@ -72,19 +65,19 @@ describe('randomAffineParams (Keras get_random_transform semantics)', () => {
   it('rejects bad options with typed errors', () => {
     const rng = createRng(1);
     expect(() => randomAffineParams({ rotationRange: -1 }, rng, 28, 28)).toThrow(
-      InvalidArgumentError,
+      E.InvalidArgumentError,
     );
     expect(() => randomAffineParams({ rotationRange: Number.NaN }, rng, 28, 28)).toThrow(
-      NonFiniteParameterError,
+      E.NonFiniteParameterError,
     );
     expect(() => randomAffineParams({ zoomRange: [2, 1] }, rng, 28, 28)).toThrow(
-      InvertedRangeError,
+      E.InvertedRangeError,
     );
     expect(() => randomAffineParams({ widthShiftRange: [] }, rng, 28, 28)).toThrow(
-      InvalidArgumentError,
+      E.InvalidArgumentError,
     );
     expect(() => randomAffineParams({ fillMode: 'grid-wrap' as 'wrap' }, rng, 28, 28)).toThrow(
-      InvalidArgumentError,
+      E.InvalidArgumentError,
     );
   });
 });
@@ -153,7 +146,7 @@ describe('createAugmenter', () => {
     const returning = createAugmenter({ preprocessingFunction: (img) => img.map((v) => -v) });
     expect(returning.augment(x, [28, 28, 1], createRng(1))).toEqual(x.map((v) => -v));
     const wrong = createAugmenter({ preprocessingFunction: () => new Float32Array(3) });
-    expect(() => wrong.augment(x, [28, 28, 1], createRng(1))).toThrow(InvalidArgumentError);
+    expect(() => wrong.augment(x, [28, 28, 1], createRng(1))).toThrow(E.InvalidArgumentError);
   });
 
   it('writes into `out` and never into the input', () => {
@@ -164,10 +157,10 @@ describe('createAugmenter', () => {
     expect(aug.augment(x, [28, 28, 1], createRng(1), { out })).toBe(out);
     expect(x).toEqual(copy);
     expect(() => aug.augment(x, [28, 28, 1], createRng(1), { out: x })).toThrow(
-      InvalidArgumentError,
+      E.InvalidArgumentError,
     );
     expect(() => aug.augment(x, [28, 28, 1], createRng(1), { out: new Float32Array(5) })).toThrow(
-      ShapeMismatchError,
+      E.ShapeMismatchError,
     );
   });
 
@@ -175,21 +168,21 @@ describe('createAugmenter', () => {
     const aug = createAugmenter(options);
     const rng = createRng(1);
     expect(() => aug.augmentBatch(new Float32Array(0), [0, 28, 28, 1], rng)).toThrow(
-      EmptyBatchError,
+      E.EmptyBatchError,
     );
     try {
       aug.augmentBatch(new Float32Array(0), [0, 28, 28, 1], rng);
     } catch (e) {
-      expect((e as EmptyBatchError).code).toBe('EMPTY_BATCH');
+      expect((e as E.EmptyBatchError).code).toBe('EMPTY_BATCH');
     }
     expect(() => aug.augmentBatch(new Float32Array(785), [1, 28, 28, 1], rng)).toThrow(
-      ShapeMismatchError,
+      E.ShapeMismatchError,
     );
     expect(() => aug.augmentBatch(new Float32Array(784), [28, 28, 1] as never, rng)).toThrow(
-      InvalidShapeError,
+      E.InvalidShapeError,
     );
     expect(() => createAugmenter({ preprocessingFunction: 3 as never })).toThrow(
-      InvalidArgumentError,
+      E.InvalidArgumentError,
     );
   });
 });

@@ -62,16 +62,17 @@ function ks(a: number[], b: [number, number][]): number {
 
 describe('defaults', () => {
   it("are the reference's: p=0.5, s_l=0.02, s_h=0.4, r_1=0.3, r_2=1/0.3, v_l=0, v_h=255", () => {
-    expect(ERASING_DEFAULTS).toMatchObject({
-      p: 0.5,
-      sl: 0.02,
-      sh: 0.4,
-      r1: 0.3,
-      r2: 1 / 0.3,
-      vl: 0,
-      vh: 255,
-      pixelLevel: false,
-    });
+    const { p, sl, sh, r1, r2, vl, vh, pixelLevel } = ERASING_DEFAULTS;
+    expect([p, sl, sh, r1, r2, vl, vh, pixelLevel]).toEqual([
+      0.5,
+      0.02,
+      0.4,
+      0.3,
+      1 / 0.3,
+      0,
+      255,
+      false,
+    ]);
     expect(createRandomEraser().options).toMatchObject(ERASING_DEFAULTS);
   });
 });
@@ -183,10 +184,10 @@ describe('options', () => {
     const rng = createRng(1);
     const x = new Float32Array(784);
     for (let i = 0; i < 200; i++) {
-      expect(randomErasing(x, [28, 28, 1], { p: 0, vl: 1, vh: 2 }, rng).some((v) => v !== 0)).toBe(
+      expect(randomErasing(x, [28, 28, 1], { p: 0, vl: 1, vh: 2, rng }).some((v) => v !== 0)).toBe(
         false,
       );
-      expect(randomErasing(x, [28, 28, 1], { p: 1, vl: 1, vh: 2 }, rng).some((v) => v !== 0)).toBe(
+      expect(randomErasing(x, [28, 28, 1], { p: 1, vl: 1, vh: 2, rng }).some((v) => v !== 0)).toBe(
         true,
       );
     }
@@ -196,9 +197,9 @@ describe('options', () => {
     const rng = createRng(9);
     const shape = [16, 16, 3] as const;
     const x = new Float32Array(16 * 16 * 3);
-    const one = randomErasing(x, shape, { p: 1, vl: 1, vh: 2 }, rng);
+    const one = randomErasing(x, shape, { p: 1, vl: 1, vh: 2, rng });
     expect(new Set(one.filter((v) => v !== 0)).size).toBe(1);
-    const many = randomErasing(x, shape, { p: 1, vl: 1, vh: 2, pixelLevel: true }, rng);
+    const many = randomErasing(x, shape, { p: 1, vl: 1, vh: 2, pixelLevel: true, rng });
     const vals = many.filter((v) => v !== 0);
     expect(vals.length % 3).toBe(0);
     expect(new Set(vals).size).toBe(vals.length);
@@ -209,9 +210,13 @@ describe('options', () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
         const x = new Float32Array(100);
-        const copy = randomErasing(x, [10, 10, 1], { p: 1, vl: 5, vh: 6 }, createRng(seed));
+        const copy = randomErasing(x, [10, 10, 1], { p: 1, vl: 5, vh: 6, rng: createRng(seed) });
         if (copy === x || x.some((v) => v !== 0)) return false;
-        const same = randomErasing(x, [10, 10, 1], { p: 1, vl: 5, vh: 6 }, createRng(seed), {
+        const same = randomErasing(x, [10, 10, 1], {
+          p: 1,
+          vl: 5,
+          vh: 6,
+          rng: createRng(seed),
           inPlace: true,
         });
         return same === x && x.every((v, i) => v === copy[i]);
@@ -220,10 +225,27 @@ describe('options', () => {
     );
   });
 
+  it('the deprecated positional form (options, rng, { inPlace }) erases exactly as the options object', () => {
+    const x = new Float32Array(784).map((_, i) => i % 255);
+    const options = { p: 1, valueRange: [0, 255] } as const;
+    const viaObject = randomErasing(x, [28, 28, 1], { ...options, rng: createRng(5) });
+    expect(viaObject).not.toEqual(x);
+    expect(randomErasing(x, [28, 28, 1], options, createRng(5))).toEqual(viaObject);
+    const target = x.slice();
+    expect(randomErasing(target, [28, 28, 1], options, createRng(5), { inPlace: true })).toBe(
+      target,
+    );
+    expect(target).toEqual(viaObject);
+    // `undefined` in the generator's place: the default generator (seed 0), as before.
+    expect(randomErasing(x, [28, 28, 1], options, undefined)).toEqual(
+      randomErasing(x, [28, 28, 1], { ...options, rng: createRng(0) }),
+    );
+  });
+
   it('is deterministic: same seed, same output', () => {
     const x = new Float32Array(784).map((_, i) => i % 255);
-    const a = randomErasing(x, [28, 28, 1], { p: 0.7 }, createRng(123));
-    const b = randomErasing(x, [28, 28, 1], { p: 0.7 }, createRng(123));
+    const a = randomErasing(x, [28, 28, 1], { p: 0.7, rng: createRng(123) });
+    const b = randomErasing(x, [28, 28, 1], { p: 0.7, rng: createRng(123) });
     expect(a).toEqual(b);
   });
 });
@@ -250,19 +272,19 @@ describe('errors', () => {
   });
 
   it('wrong buffer length', () => {
-    expect(() => randomErasing(x, [28, 27, 1], {}, createRng(1))).toThrow(ShapeMismatchError);
+    expect(() => randomErasing(x, [28, 27, 1], { rng: createRng(1) })).toThrow(ShapeMismatchError);
   });
 
   it('impossible parameters fail up front instead of looping forever', () => {
     // The smallest area, 0.9·28·28 ≈ 706 px, with ratio ≥ 5 needs height ≥ 59 > 28.
     expect(() =>
-      randomErasing(x, [28, 28, 1], { p: 1, sl: 0.9, sh: 1, r1: 5, r2: 6 }, createRng(1)),
+      randomErasing(x, [28, 28, 1], { p: 1, sl: 0.9, sh: 1, r1: 5, r2: 6, rng: createRng(1) }),
     ).toThrow(EraserImpossibleError);
     expect(() => drawErasingBox({ sl: 2, sh: 3, r1: 1, r2: 1 }, createRng(1), 28, 28)).toThrow(
       EraserImpossibleError,
     );
     // ...even with p = 0: the parameters are wrong for this image size.
-    expect(() => randomErasing(x, [28, 28, 1], { p: 0, sl: 2, sh: 3 }, createRng(1))).toThrow(
+    expect(() => randomErasing(x, [28, 28, 1], { p: 0, sl: 2, sh: 3, rng: createRng(1) })).toThrow(
       EraserImpossibleError,
     );
   });
@@ -274,7 +296,7 @@ describe('errors', () => {
     const rng = createRng(4);
     for (let i = 0; i < 50; i++) {
       try {
-        randomErasing(x, [28, 28, 1], o, rng);
+        randomErasing(x, [28, 28, 1], { ...o, rng });
       } catch (e) {
         expect(e).toBeInstanceOf(EraserExhaustedError);
         expect((e as EraserExhaustedError).code).toBe('ERASER_EXHAUSTED');
@@ -282,21 +304,24 @@ describe('errors', () => {
       }
     }
     expect(threw).toBeGreaterThan(40);
-    const skipped = randomErasing(
-      new Float32Array(784),
-      [28, 28, 1],
-      { ...o, vl: 1, vh: 2, onExhausted: 'skip', maxAttempts: 1 },
-      createRng(4),
-    );
+    const skipped = randomErasing(new Float32Array(784), [28, 28, 1], {
+      ...o,
+      vl: 1,
+      vh: 2,
+      onExhausted: 'skip',
+      maxAttempts: 1,
+      rng: createRng(4),
+    });
     expect(skipped.every((v) => v === 0)).toBe(true);
     // With enough attempts the same parameters always succeed.
     for (let i = 0; i < 20; i++) {
-      const y = randomErasing(
-        new Float32Array(784),
-        [28, 28, 1],
-        { ...o, vl: 1, vh: 2, maxAttempts: 10_000 },
+      const y = randomErasing(new Float32Array(784), [28, 28, 1], {
+        ...o,
+        vl: 1,
+        vh: 2,
+        maxAttempts: 10_000,
         rng,
-      );
+      });
       // s = 0.86·784 = 674.24, r = 1: a 25×25 square.
       expect(y.filter((v) => v !== 0).length).toBe(25 * 25);
     }

@@ -336,31 +336,61 @@ export interface EraseCallOptions {
 /** Seed of the generator an eraser uses when called without one. */
 const DEFAULT_SEED = 0;
 
+/** Options of {@link randomErasing}: the eraser's options, plus the generator and `inPlace`. */
+export interface RandomErasingOptions extends ErasingOptions, EraseCallOptions {
+  /**
+   * The generator; default a new one seeded with 0 (each call then erases alike; pass your own to
+   * get a different rectangle per call).
+   */
+  rng?: Rng;
+}
+
 /**
  * Randomly erase one rectangle of an H×W×C image with probability `p`, with the semantics of
  * yu4u's `get_random_eraser` (see {@link ErasingOptions}); every channel of the rectangle gets the
- * same value unless `pixelLevel`.
+ * same value unless `pixelLevel`. To erase many images with the same options, validate them once
+ * with {@link createRandomEraser}.
  *
  * @param image - `Float32Array`, `Uint8Array` or `Uint8ClampedArray`, row-major HWC.
- * @param rng - The generator; default a new one seeded with 0 (each call then erases alike; pass
- *   your own to get a different rectangle per call).
+ * @param shape - `[height, width, channels]`.
+ * @param options - The eraser's options, `rng` and `inPlace` (see {@link RandomErasingOptions}).
  * @returns The erased image, of the input's type: `image` itself when `inPlace`, otherwise a new
  *   array (also when nothing was erased).
  * @throws {@link ShapeMismatchError}, {@link EraserImpossibleError}, {@link EraserExhaustedError},
  *   {@link ConflictingOptionsError}, and parameter errors.
  * @example
  * ```ts
- * const erased = randomErasing(image, [28, 28, 1], { p: 1, valueRange: [0, 1] }, createRng(7));
+ * const erased = randomErasing(image, [28, 28, 1], { p: 1, valueRange: [0, 1], rng: createRng(7) });
  * ```
  */
 export function randomErasing<T extends ImageArray>(
   image: T,
   shape: ImageShape,
-  options: ErasingOptions = {},
-  rng?: Rng,
-  call: EraseCallOptions = {},
+  options?: RandomErasingOptions,
+): T;
+/**
+ * @deprecated Pass the generator and `inPlace` in the options object: `randomErasing(image, shape,
+ * { ...options, rng, inPlace })`. This positional form goes in the next minor version.
+ */
+export function randomErasing<T extends ImageArray>(
+  image: T,
+  shape: ImageShape,
+  options: ErasingOptions | undefined,
+  rng: Rng | undefined,
+  call?: EraseCallOptions,
+): T;
+export function randomErasing<T extends ImageArray>(
+  image: T,
+  shape: ImageShape,
+  options: RandomErasingOptions = {},
+  ...positional: [rng?: Rng, call?: EraseCallOptions]
 ): T {
-  return createRandomEraser(options)(image, shape, rng, call);
+  const { rng, inPlace, ...erasing } = options;
+  if (positional.length > 0) {
+    const [positionalRng, call = {}] = positional;
+    return createRandomEraser(erasing)(image, shape, positionalRng, call);
+  }
+  return createRandomEraser(erasing)(image, shape, rng, { inPlace });
 }
 
 /**

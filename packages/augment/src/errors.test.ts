@@ -1,90 +1,76 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AugmentError,
-  type AugmentErrorCode,
-  ConflictingOptionsError,
-  EmptyBatchError,
-  EraserExhaustedError,
-  EraserImpossibleError,
-  InvalidArgumentError,
-  InvalidShapeError,
-  InvertedRangeError,
-  LabelMismatchError,
-  NonFiniteParameterError,
-  ParameterRangeError,
-  ShapeMismatchError,
-} from './index.js';
+import * as E from './index.js';
 
 type ErrorClass = {
-  new (...args: never[]): AugmentError;
+  new (...args: never[]): E.AugmentError;
   isInstance(error: unknown): boolean;
   readonly name: string;
 };
 
 // One instance of every class, its code, and a pattern the message must match (the fix it names).
-const cases: [AugmentError, ErrorClass, AugmentErrorCode, RegExp][] = [
+const cases: [E.AugmentError, ErrorClass, E.AugmentErrorCode, RegExp][] = [
   [
-    new InvalidShapeError({ shape: [0, 2], expected: '[height, width, channels]' }),
-    InvalidShapeError,
+    new E.InvalidShapeError({ shape: [0, 2], expected: '[height, width, channels]' }),
+    E.InvalidShapeError,
     'INVALID_SHAPE',
     /expected \[height, width, channels\], every entry a positive integer/,
   ],
   [
-    new ShapeMismatchError({ what: 'images', shape: [2, 2, 1], actualLength: 3 }),
-    ShapeMismatchError,
+    new E.ShapeMismatchError({ what: 'images', shape: [2, 2, 1], actualLength: 3 }),
+    E.ShapeMismatchError,
     'SHAPE_MISMATCH',
     /needs 4\. Pass the shape of the data/,
   ],
   [
-    new EmptyBatchError({ what: 'images' }),
-    EmptyBatchError,
+    new E.EmptyBatchError({ what: 'images' }),
+    E.EmptyBatchError,
     'EMPTY_BATCH',
     /pass at least one image/,
   ],
   [
-    new NonFiniteParameterError({ parameter: 'cval', value: Number.NaN }),
-    NonFiniteParameterError,
+    new E.NonFiniteParameterError({ parameter: 'cval', value: Number.NaN }),
+    E.NonFiniteParameterError,
     'NON_FINITE_PARAMETER',
     /`cval` must be a finite number/,
   ],
   [
-    new InvalidArgumentError({ parameter: 'p', value: 2, expected: 'a probability in [0, 1]' }),
-    InvalidArgumentError,
+    new E.InvalidArgumentError({ parameter: 'p', value: 2, expected: 'a probability in [0, 1]' }),
+    E.InvalidArgumentError,
     'INVALID_ARGUMENT',
     /expected a probability in \[0, 1\]/,
   ],
   [
-    new InvertedRangeError({ low: 'sl', lowValue: 0.5, high: 'sh', highValue: 0.1 }),
-    InvertedRangeError,
+    new E.InvertedRangeError({ low: 'sl', lowValue: 0.5, high: 'sh', highValue: 0.1 }),
+    E.InvertedRangeError,
     'INVERTED_RANGE',
     /swap them/,
   ],
   [
-    new ConflictingOptionsError({
+    new E.ConflictingOptionsError({
       option: 'areaRange[0]',
       optionValue: 0.1,
       alias: 'sl',
       aliasValue: 0.2,
     }),
-    ConflictingOptionsError,
+    E.ConflictingOptionsError,
     'CONFLICTING_OPTIONS',
     /give one of the two \(prefer `areaRange`\)/,
   ],
   [
-    new EraserImpossibleError({ height: 2, width: 2, detail: 'too big' }),
-    EraserImpossibleError,
+    new E.EraserImpossibleError({ height: 2, width: 2, detail: 'too big' }),
+    E.EraserImpossibleError,
     'ERASER_IMPOSSIBLE',
     /Lower `areaRange\[0\]`/,
   ],
   [
-    new EraserExhaustedError({ attempts: 5 }),
-    EraserExhaustedError,
+    new E.EraserExhaustedError({ attempts: 5 }),
+    E.EraserExhaustedError,
     'ERASER_EXHAUSTED',
     /onExhausted: 'skip'/,
   ],
   [
-    new LabelMismatchError({ labelCount: 5, imageCount: 2 }),
-    LabelMismatchError,
+    new E.LabelMismatchError({ labelCount: 5, imageCount: 2 }),
+    E.LabelMismatchError,
     'LABEL_MISMATCH',
     /one value per image, or one row of k values per image/,
   ],
@@ -93,21 +79,30 @@ const cases: [AugmentError, ErrorClass, AugmentErrorCode, RegExp][] = [
 describe('errors', () => {
   it.each(cases)('%o: class, code, name, isInstance, message', (error, Class, code, fix) => {
     expect(error).toBeInstanceOf(Class);
-    expect(error).toBeInstanceOf(AugmentError);
+    expect(error).toBeInstanceOf(E.AugmentError);
     expect(error.code).toBe(code);
     expect(error.name).toBe(Class.name);
     expect(error.message).toMatch(fix);
     expect(Class.isInstance(error)).toBe(true);
-    expect(AugmentError.isInstance(error)).toBe(true);
+    expect(E.AugmentError.isInstance(error)).toBe(true);
     const other: ErrorClass =
-      Class === (EmptyBatchError as ErrorClass) ? LabelMismatchError : EmptyBatchError;
+      Class === (E.EmptyBatchError as ErrorClass) ? E.LabelMismatchError : E.EmptyBatchError;
     expect(other.isInstance(error)).toBe(false);
+  });
+
+  it('covers every error class the main entry exports', () => {
+    const exported = (Object.values(E) as unknown[]).filter(
+      (v): v is ErrorClass =>
+        typeof v === 'function' && (v as ErrorClass).prototype instanceof E.AugmentError,
+    );
+    expect(exported.length).toBeGreaterThanOrEqual(cases.length);
+    expect(new Set(exported)).toEqual(new Set(cases.map(([, Class]) => Class)));
   });
 
   it('isInstance is false for plain errors and non-errors', () => {
     for (const v of [new Error('x'), null, undefined, { code: 'INVALID_ARGUMENT' }]) {
-      expect(AugmentError.isInstance(v)).toBe(false);
-      expect(InvalidArgumentError.isInstance(v)).toBe(false);
+      expect(E.AugmentError.isInstance(v)).toBe(false);
+      expect(E.InvalidArgumentError.isInstance(v)).toBe(false);
     }
   });
 
@@ -115,17 +110,17 @@ describe('errors', () => {
     const copy = (await import(
       /* @vite-ignore */ `./errors.js?copy=${Date.now()}`
     )) as typeof import('./errors.js');
-    expect(copy.InvalidArgumentError).not.toBe(InvalidArgumentError);
+    expect(copy.InvalidArgumentError).not.toBe(E.InvalidArgumentError);
     const foreign = new copy.InvalidArgumentError({ parameter: 'p', value: 2, expected: 'x' });
-    expect(foreign).not.toBeInstanceOf(InvalidArgumentError);
-    expect(InvalidArgumentError.isInstance(foreign)).toBe(true);
-    expect(AugmentError.isInstance(foreign)).toBe(true);
-    expect(ShapeMismatchError.isInstance(foreign)).toBe(false);
+    expect(foreign).not.toBeInstanceOf(E.InvalidArgumentError);
+    expect(E.InvalidArgumentError.isInstance(foreign)).toBe(true);
+    expect(E.AugmentError.isInstance(foreign)).toBe(true);
+    expect(E.ShapeMismatchError.isInstance(foreign)).toBe(false);
   });
 
   it('ParameterRangeError is a deprecated alias of InvalidArgumentError', () => {
-    expect(ParameterRangeError).toBe(InvalidArgumentError);
-    const e: ParameterRangeError = new ParameterRangeError({
+    expect(E.ParameterRangeError).toBe(E.InvalidArgumentError);
+    const e: E.ParameterRangeError = new E.ParameterRangeError({
       parameter: 'p',
       value: 2,
       expected: 'x',
@@ -135,6 +130,6 @@ describe('errors', () => {
 
   it('keeps the cause', () => {
     const cause = new Error('inner');
-    expect(new EmptyBatchError({ what: 'x', cause }).cause).toBe(cause);
+    expect(new E.EmptyBatchError({ what: 'x', cause }).cause).toBe(cause);
   });
 });

@@ -1,17 +1,12 @@
 /**
  * `@fmnist/augment`: Keras `ImageDataGenerator`-compatible affine augmentation and random erasing
  * (Zhong et al. 2017) on plain typed arrays (float32 or bytes), seeded and fast. No TensorFlow.js and no Node-only
- * module here (it runs in browsers); the TensorFlow.js adapter is `@fmnist/augment/tfjs`.
+ * module here (it runs in browsers). Two subpaths: the TensorFlow.js adapter is
+ * `@fmnist/augment/tfjs`; the building blocks underneath (affine matrices and warps, random affine
+ * parameters, erasing rectangles, the seed hash) are `@fmnist/augment/primitives`.
  * @packageDocumentation
  */
-export {
-  type AffineParams,
-  affineMatrix,
-  applyAffine,
-  type FillMode,
-  type WarpOptions,
-  warpAffine,
-} from './affine.js';
+export type { FillMode } from './affine.js';
 export {
   type AugmentCallOptions,
   type Augmenter,
@@ -21,13 +16,12 @@ export {
 } from './augmenter.js';
 export {
   createRandomEraser,
-  drawErasingBox,
   ERASING_DEFAULTS,
   type EraseCallOptions,
-  type ErasingBox,
   type ErasingOptions,
   type ErasingSettings,
   type RandomEraser,
+  type RandomErasingOptions,
   randomErasing,
 } from './erasing.js';
 export {
@@ -54,6 +48,6 @@ export {
   type OfflineOptions,
   type OfflineResult,
 } from './flow.js';
-export { type AffineOptions, randomAffineParams } from './random-affine.js';
-export { createRng, fmix32, type Rng } from './rng.js';
+export type { AffineOptions } from './random-affine.js';
+export { createRng, type Rng } from './rng.js';
 export type { BatchShape, ImageArray, ImageShape } from './validate.js';

@@ -1,17 +1,15 @@
 // The README's example: metrics, a report with charts, and the terminal tables, without any model.
 // Run: pnpm exec tsx scripts/example.ts [outDir]
+import { classificationReport, collectEnvironment, timeIt } from '@fmnist/bench';
 import {
   type BenchReport,
-  classificationReport,
-  collectEnvironment,
   type ModelRun,
   modelRow,
   type Reference,
   referenceRow,
   renderTerminal,
-  timeIt,
   writeReport,
-} from '@fmnist/bench';
+} from '@fmnist/bench/report';
 
 const classNames = ['cat', 'dog', 'bird'];
 const yTrue = new Uint8Array([0, 0, 1, 1, 2, 2, 2, 0, 1, 2]);

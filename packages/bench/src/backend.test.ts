@@ -1,8 +1,9 @@
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type BackendCandidate, importFrom, selectBackend, type TfBackendLike } from './backend.js';
+import { type BackendCandidate, selectBackend, type TfBackendLike } from './backend.js';
 import { BackendUnavailableError, WebGpuUnavailableError } from './errors.js';
+import { importFrom } from './import.js';
 
 afterAll(async () => {
   await tf.setBackend('cpu');

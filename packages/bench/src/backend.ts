@@ -1,8 +1,6 @@
 import { BackendUnavailableError, WebGpuUnavailableError } from './errors.js';
-import { firstLine, importFrom, isNotFound } from './import.js';
+import { firstLine, type ImportOptions, importerOf, isNotFound } from './import.js';
 import { setUpWebGpu, type WebGpuAdapterInfo } from './webgpu.js';
-
-export { importFrom } from './import.js';
 
 /** One attempt of {@link selectBackend}: which candidate, and why it did or did not run. */
 export interface BackendAttempt {
@@ -89,7 +87,7 @@ export interface TfBackendLike {
 }
 
 /** Options of {@link selectBackend}. */
-export interface SelectBackendOptions {
+export interface SelectBackendOptions extends ImportOptions {
   /**
    * The backend the user asked for: a candidate `name` (`'wasm'`), a tfjs backend name
    * (`'tensorflow'`), or a package name. Only matching candidates are tried, unless `fallback`.
@@ -101,13 +99,6 @@ export interface SelectBackendOptions {
   candidates?: readonly BackendCandidate[];
   /** The app's tfjs namespace; default `import('@tensorflow/tfjs-core')`. */
   tf?: TfBackendLike;
-  /**
-   * Imports a backend package. Default: resolve it from `resolveFrom` (the app), else from this
-   * package, then `import()` it.
-   */
-  importModule?: (specifier: string) => Promise<unknown>;
-  /** Folder to resolve backend packages from; default `process.cwd()`. */
-  resolveFrom?: string;
   /**
    * Once a backend is chosen, set tfjs's `PROD` flag (`tf.enableProdMode()`), which in tfjs 4.22 only
    * silences tfjs's console warnings, among them the cpu backend's "Hi, looks like you are running
@@ -154,8 +145,7 @@ function matches(c: BackendCandidate, wanted: string): boolean {
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   const all = options.candidates ?? DEFAULT_BACKEND_CANDIDATES;
   const tf = options.tf ?? ((await import('@tensorflow/tfjs-core')) as unknown as TfBackendLike);
-  const importModule =
-    options.importModule ?? ((spec: string) => importFrom(spec, options.resolveFrom));
+  const importModule = importerOf(options);
   let order = [...all];
   let wanted: BackendCandidate[] = [];
   if (options.prefer) {

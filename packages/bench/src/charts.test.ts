@@ -11,7 +11,7 @@ import {
   writeChart,
 } from './charts.js';
 import { InvalidArgumentError } from './errors.js';
-import { parseSvg, pngSize } from './test-helpers/index.js';
+import { expectContainsAll, parseSvg, pngSize } from './test-helpers/index.js';
 
 const history = {
   loss: [0.9, 0.6, 0.45],
@@ -37,16 +37,14 @@ describe('training curves', () => {
     const { attrs, texts } = parseSvg(await renderSvg(spec));
     expect(attrs.xmlns).toBe('http://www.w3.org/2000/svg');
     expect(Number(attrs.width)).toBeGreaterThan(600);
-    for (const t of [
+    expectContainsAll(texts, [
       'CNN',
       'Accuracy per epoch',
       'Loss per epoch',
       'Epoch',
       'train',
       'validation',
-    ]) {
-      expect(texts).toContain(t);
-    }
+    ]);
     expect(texts).toContain('Loss (cross-entropy)');
   });
 
@@ -63,7 +61,7 @@ describe('confusion matrix', () => {
   it('labels both axes with the class names and prints each count', async () => {
     const { texts } = parseSvg(await renderSvg(confusionMatrixSpec(confusion, names)));
     for (const n of names) expect(texts.filter((t) => t === n)).toHaveLength(2);
-    for (const c of ['80', '97', '15', '20']) expect(texts).toContain(c);
+    expectContainsAll(texts, ['80', '97', '15', '20']);
     expect(texts).toContain('True class');
     expect(texts).toContain('Predicted class');
   });

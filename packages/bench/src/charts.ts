@@ -1,3 +1,11 @@
+/**
+ * `@fmnist/bench/charts`: charts of a run as vega-lite specs ({@link trainingCurvesSpec},
+ * {@link confusionMatrixSpec}, {@link accuracyComparisonSpec}), rendered to SVG by vega
+ * ({@link renderSvg}) and to PNG by resvg ({@link svgToPng}); {@link writeChart} writes both,
+ * atomically. `writeReport` (`@fmnist/bench/report`) already draws these for a report; use this
+ * subpath for charts of your own. vega, vega-lite and resvg are loaded only when a chart is drawn.
+ * @packageDocumentation
+ */
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { InvalidArgumentError } from './errors.js';

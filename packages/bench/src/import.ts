@@ -17,6 +17,22 @@ export async function importFrom(
   return import(specifier);
 }
 
+/** How packages the app installed are imported (options of `selectBackend` and `setUpWebGpu`). */
+export interface ImportOptions {
+  /**
+   * Imports a package. Default: resolve it from `resolveFrom` (the app), else from this package,
+   * then `import()` it.
+   */
+  importModule?: (specifier: string) => Promise<unknown>;
+  /** Folder to resolve packages from; default `process.cwd()`. */
+  resolveFrom?: string;
+}
+
+/** `options.importModule`, else {@link importFrom} resolving from `options.resolveFrom`. @internal */
+export function importerOf(options: ImportOptions): (specifier: string) => Promise<unknown> {
+  return options.importModule ?? ((specifier) => importFrom(specifier, options.resolveFrom));
+}
+
 /**
  * True when `err` says that `specifier` itself is not installed. A missing native binding or
  * transitive dependency is a failure, not "not installed".

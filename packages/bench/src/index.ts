@@ -1,7 +1,12 @@
 /**
  * `@fmnist/bench`: timing and memory helpers, classification metrics, tfjs backend selection,
- * reports (JSON, Markdown, terminal tables), charts (vega-lite → SVG/PNG) and progress bars.
- * Knows no model.
+ * the environment of a run, progress bars, number formatting and the errors. Knows no model.
+ *
+ * The rest is behind subpaths, so this entry point stays small:
+ * - `@fmnist/bench/report`: the `results.json` schema (`BenchReport`, `ModelRun`, `Comparison`,
+ *   `Reference`...), comparison rows, Markdown and terminal rendering, `writeReport`;
+ * - `@fmnist/bench/charts`: vega-lite chart specs, SVG and PNG rendering, `writeChart`;
+ * - `@fmnist/bench/webgpu`: `setUpWebGpu` (Dawn in Node), `SWIFTSHADER_ICDS`, the adapter types.
  * @packageDocumentation
  */
 export {
@@ -15,31 +20,12 @@ export {
   type TfBackendLike,
 } from './backend.js';
 export {
-  type AccuracyBar,
-  accuracyComparisonSpec,
-  type ChartFiles,
-  type ChartSpec,
-  confusionMatrixSpec,
-  type PngOptions,
-  renderSvg,
-  svgToPng,
-  type TrainingHistory,
-  trainingCurvesSpec,
-  writeChart,
-} from './charts.js';
-export {
   type CollectEnvironmentOptions,
   collectEnvironment,
   type Environment,
 } from './environment.js';
-export {
-  BackendUnavailableError,
-  BenchError,
-  type BenchErrorCode,
-  InvalidArgumentError,
-  type WebGpuProblem,
-  WebGpuUnavailableError,
-} from './errors.js';
+// Every error class and code of the package (errors.ts exports nothing else).
+export * from './errors.js';
 export { formatBytes, formatDuration, formatPercent } from './format.js';
 export {
   type AveragedMetrics,
@@ -61,27 +47,6 @@ export {
   type ProgressOptions,
   resolveProgressMode,
 } from './progress.js';
-export type { Reference, ReferenceKind } from './references.js';
-export {
-  assertBenchReport,
-  type BenchReport,
-  type ChartEntry,
-  type Comparison,
-  type ComparisonRow,
-  type ComparisonSource,
-  type ExternalRun,
-  isSubsetRun,
-  type ModelRun,
-  modelRow,
-  type Params,
-  paramText,
-  type ReportFiles,
-  referenceRow,
-  renderMarkdown,
-  renderTerminal,
-  type WriteReportOptions,
-  writeReport,
-} from './report.js';
 export {
   type MeasureOptions,
   type MemoryStats,
@@ -94,10 +59,3 @@ export {
   type TimingStats,
   timeIt,
 } from './timing.js';
-export {
-  type SetUpWebGpuOptions,
-  SWIFTSHADER_ICDS,
-  setUpWebGpu,
-  type WebGpuAdapterInfo,
-  type WebGpuSetup,
-} from './webgpu.js';

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, resolveProgressMode } from './progress.js';
+import { createProgress, type ProgressOptions, resolveProgressMode } from './progress.js';
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
@@ -21,6 +21,20 @@ function sink(isTTY: boolean) {
     });
   }
   return { stream, text: () => chunks.join('') };
+}
+
+/** A progress writing to a non-terminal sink, on a clock the test sets (`setTime(ms)`; starts at 0). */
+function plainProgress(options: Omit<ProgressOptions, 'stream' | 'now'>) {
+  const { stream, text } = sink(false);
+  let t = 0;
+  const p = createProgress({ ...options, stream, now: () => t });
+  return {
+    p,
+    text,
+    setTime: (ms: number) => {
+      t = ms;
+    },
+  };
 }
 
 describe('resolveProgressMode', () => {
@@ -46,18 +60,10 @@ describe('resolveProgressMode', () => {
 
 describe('createProgress', () => {
   it('prints a few plain lines in CI instead of a bar', () => {
-    const { stream, text } = sink(false);
-    let t = 0;
-    const p = createProgress({
-      total: 1000,
-      label: 'KNN',
-      stream,
-      env: { CI: 'true' },
-      now: () => t,
-    });
+    const { p, text, setTime } = plainProgress({ total: 1000, label: 'KNN', env: { CI: 'true' } });
     expect(p.mode).toBe('plain');
     for (let i = 1; i <= 1000; i++) {
-      t += 1;
+      setTime(i);
       p.update(i);
     }
     p.stop();
@@ -71,18 +77,14 @@ describe('createProgress', () => {
   });
 
   it('also prints when a slow loop goes quiet for the interval', () => {
-    const { stream, text } = sink(false);
-    let t = 0;
-    const p = createProgress({
+    const { p, text, setTime } = plainProgress({
       total: 1000,
       label: 'epoch',
-      stream,
       env: {},
       stdoutIsTTY: false,
       plainIntervalMs: 1000,
-      now: () => t,
     });
-    t = 1500;
+    setTime(1500);
     p.increment(1, 'loss 0.5');
     expect(text()).toBe('epoch: 0% (1/1000) 1.5 s loss 0.5\n');
     const quiet = sink(false);

@@ -1,3 +1,12 @@
+/**
+ * `@fmnist/bench/report`: what a benchmark run reports and how. The `results.json` schema
+ * ({@link BenchReport}: {@link ModelRun}s, {@link ExternalRun}s, {@link Comparison}s, `Reference`s,
+ * {@link ChartEntry}s) and {@link assertBenchReport} to check a parsed one; comparison rows
+ * ({@link modelRow}, {@link referenceRow}, {@link paramText}); {@link renderMarkdown} and
+ * {@link renderTerminal}; {@link writeReport} (JSON, Markdown and the charts, each written atomically).
+ * The metrics, timings and environment it holds come from the main entry.
+ * @packageDocumentation
+ */
 import { basename, join } from 'node:path';
 import type { BackendAttempt } from './backend.js';
 import {
@@ -16,6 +25,8 @@ import type { ClassificationReport } from './metrics.js';
 import type { Reference } from './references.js';
 import { markdownTable, type Table, terminalTable } from './table.js';
 import type { MemoryStats } from './timing.js';
+
+export type { Reference, ReferenceKind } from './references.js';
 
 /** Parameter values recorded for a run (plain JSON scalars). */
 export type Params = Record<string, string | number | boolean | null>;

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend.js';
 import { BackendUnavailableError, WebGpuUnavailableError } from './errors.js';
-import { findVulkanLoader, SWIFTSHADER_ICDS, setUpWebGpu } from './webgpu.js';
+import { findVulkanLoader } from './vulkan.js';
+import { SWIFTSHADER_ICDS, setUpWebGpu } from './webgpu.js';
 
 const swiftShader = SWIFTSHADER_ICDS.find((p) => existsSync(p));
 const loader = process.platform === 'linux' ? findVulkanLoader() : undefined;

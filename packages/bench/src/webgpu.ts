@@ -1,7 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+/**
+ * `@fmnist/bench/webgpu`: TensorFlow.js's WebGPU backend in Node, through Dawn (the optional peer
+ * `webgpu`): {@link setUpWebGpu} installs `navigator.gpu` and reports the adapter
+ * ({@link WebGpuAdapterInfo}); {@link SWIFTSHADER_ICDS} lists where the software adapter's driver is
+ * looked for. `selectBackend` (main entry) calls it for its `webgpu` candidate, so an app needs this
+ * subpath only to set WebGPU up itself or to name the adapter type. The error it throws,
+ * `WebGpuUnavailableError`, is on the main entry with the other errors.
+ * @packageDocumentation
+ */
+import { existsSync } from 'node:fs';
 import { WebGpuUnavailableError } from './errors.js';
-import { firstLine, importFrom, isNotFound } from './import.js';
+import { firstLine, type ImportOptions, importerOf, isNotFound } from './import.js';
+import { findVulkanLoader, hasGpuDeviceNode } from './vulkan.js';
 
 /**
  * The WebGPU adapter TensorFlow.js runs on, as {@link selectBackend} and {@link setUpWebGpu} report it.
@@ -27,7 +36,7 @@ export interface WebGpuAdapterInfo {
 }
 
 /** Options of {@link setUpWebGpu}. */
-export interface SetUpWebGpuOptions {
+export interface SetUpWebGpuOptions extends ImportOptions {
   /**
    * Accept a software adapter (SwiftShader). Default false: it is slower than wasm, so only a run
    * that names the backend (`--backend webgpu`) uses it.
@@ -46,10 +55,6 @@ export interface SetUpWebGpuOptions {
    * and its driver warnings on a CPU-only machine).
    */
   hasGpuDevice?: boolean;
-  /** Imports a package; default resolves from `resolveFrom` (the app), then from this package. */
-  importModule?: (specifier: string) => Promise<unknown>;
-  /** Folder to resolve `webgpu` from; default `process.cwd()`. */
-  resolveFrom?: string;
 }
 
 /** What {@link setUpWebGpu} set up: `navigator.gpu` is installed and this adapter answers it. */
@@ -199,8 +204,7 @@ function accept(adapter: WebGpuAdapterInfo, allowSoftware: boolean): WebGpuAdapt
 }
 
 async function importDawn(options: SetUpWebGpuOptions): Promise<DawnModule> {
-  const importModule =
-    options.importModule ?? ((spec: string) => importFrom(spec, options.resolveFrom));
+  const importModule = importerOf(options);
   let mod: unknown;
   try {
     mod = await importModule('webgpu');
@@ -272,30 +276,4 @@ function installNavigatorGpu(gpu: GpuLike, globals: Record<string, unknown>): vo
       enumerable: false,
     });
   }
-}
-
-/** A GPU device node that a hardware Vulkan driver would use. */
-function hasGpuDeviceNode(): boolean {
-  try {
-    if (readdirSync('/dev/dri').some((f) => f.startsWith('renderD'))) return true;
-  } catch {
-    // no /dev/dri
-  }
-  return existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl') || existsSync('/dev/dxg');
-}
-
-/** The Vulkan loader's path if it is where the dynamic linker will look, else undefined. @internal */
-export function findVulkanLoader(): string | undefined {
-  const triplet = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
-  const dirs = [
-    ...(process.env.LD_LIBRARY_PATH ?? '').split(delimiter).filter(Boolean),
-    `/lib/${triplet}`,
-    `/usr/lib/${triplet}`,
-    '/lib64',
-    '/usr/lib64',
-    '/lib',
-    '/usr/lib',
-    '/usr/local/lib',
-  ];
-  return dirs.map((d) => join(d, 'libvulkan.so.1')).find((p) => existsSync(p));
 }

@@ -9,7 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadFashionMnist, maybeGunzip, maybeGunzipAsync, parseIdx } from '../src/index.js';
+import { maybeGunzip, maybeGunzipAsync, parseIdx } from '../src/formats.js';
+import { loadFashionMnist } from '../src/index.js';
 import { DEBIAN_DIR, FILES } from '../src/paths.js';
 
 const argv = process.argv.slice(2);

@@ -115,6 +115,13 @@ const catchErr = (p: Promise<unknown>) =>
     (e: unknown) => e,
   );
 
+/** Runs a download that must fail with a {@link DownloadError}; returns the error. */
+async function failedDownload(options: DownloadOptions): Promise<DownloadError> {
+  const e = await catchErr(downloadFashionMnist(options));
+  expect(e).toBeInstanceOf(DownloadError);
+  return e as DownloadError;
+}
+
 describe('downloadFashionMnist against a local server', () => {
   it("removes the temp files of killed downloads, but not a live process's", async () => {
     const dir = await tempDir();
@@ -195,8 +202,7 @@ describe('downloadFashionMnist against a local server', () => {
 
   it('only 404s: DownloadError with url, status and every attempt; nothing stored', async () => {
     const dir = await tempDir();
-    const e = (await catchErr(downloadFashionMnist(opts(dir, '404')))) as DownloadError;
-    expect(e).toBeInstanceOf(DownloadError);
+    const e = await failedDownload(opts(dir, '404'));
     expect(e.code).toBe('DOWNLOAD_FAILED');
     expect(e.url).toBe(`${mirror('404')}${FILES.trainImages}`);
     expect(e.status).toBe(404);
@@ -208,10 +214,7 @@ describe('downloadFashionMnist against a local server', () => {
 
   it('a truncated body is retried, then fails; no partial file is left', async () => {
     const dir = await tempDir();
-    const e = (await catchErr(
-      downloadFashionMnist({ ...opts(dir, 'trunc'), retries: 1 }),
-    )) as DownloadError;
-    expect(e).toBeInstanceOf(DownloadError);
+    const e = await failedDownload({ ...opts(dir, 'trunc'), retries: 1 });
     expect(e.attempts).toHaveLength(2);
     expect(e.status).toBeUndefined();
     expect(hits.get(`trunc/${FILES.trainImages}`)).toBe(2);
@@ -220,10 +223,7 @@ describe('downloadFashionMnist against a local server', () => {
 
   it('a close-delimited body cut short is caught by gzip; no partial file is left', async () => {
     const dir = await tempDir();
-    const e = (await catchErr(
-      downloadFashionMnist({ ...opts(dir, 'cut'), retries: 0 }),
-    )) as DownloadError;
-    expect(e).toBeInstanceOf(DownloadError);
+    const e = await failedDownload({ ...opts(dir, 'cut'), retries: 0 });
     expect(e.attempts[0]!.reason).toMatch(/gzip/i);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -236,10 +236,7 @@ describe('downloadFashionMnist against a local server', () => {
 
   it('a wrong checksum is not retried, is a ChecksumMismatchError cause, leaves nothing', async () => {
     const dir = await tempDir();
-    const e = (await catchErr(
-      downloadFashionMnist({ ...opts(dir, 'other'), retries: 3 }),
-    )) as DownloadError;
-    expect(e).toBeInstanceOf(DownloadError);
+    const e = await failedDownload({ ...opts(dir, 'other'), retries: 3 });
     expect(e.attempts).toHaveLength(1);
     expect(e.cause).toBeInstanceOf(ChecksumMismatchError);
     expect((e.cause as ChecksumMismatchError).expected).toBe(fixture.checksums[FILES.trainImages]);
@@ -250,7 +247,7 @@ describe('downloadFashionMnist against a local server', () => {
   it('the real checksums refuse the fixtures (the default check is on)', async () => {
     const dir = await tempDir();
     const { checksums: _, ...rest } = opts(dir, 'ok');
-    const e = (await catchErr(downloadFashionMnist(rest))) as DownloadError;
+    const e = await failedDownload(rest);
     expect(e.cause).toBeInstanceOf(ChecksumMismatchError);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -258,10 +255,7 @@ describe('downloadFashionMnist against a local server', () => {
   it('a server that stalls mid-body times out (idle timeout); nothing is left', async () => {
     const dir = await tempDir();
     const t0 = performance.now();
-    const e = (await catchErr(
-      downloadFashionMnist({ ...opts(dir, 'stall'), timeoutMs: 200, retries: 1 }),
-    )) as DownloadError;
-    expect(e).toBeInstanceOf(DownloadError);
+    const e = await failedDownload({ ...opts(dir, 'stall'), timeoutMs: 200, retries: 1 });
     expect(e.attempts.map((a) => a.reason)).toEqual([
       'no data for 200 ms (stalled)',
       'no data for 200 ms (stalled)',

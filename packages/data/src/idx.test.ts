@@ -1,23 +1,25 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IDX_TYPES } from './idx.js';
 import {
-  CountMismatchError,
   encodeIdx,
-  FmnistDataError,
-  GzipError,
   type IdxArray,
   type IdxElementType,
-  IdxFormatError,
-  IdxSizeMismatchError,
-  InvalidArgumentError,
   maybeGunzip,
   maybeGunzipAsync,
   parseIdx,
   parseIdxHeader,
-  ShapeError,
   toSplit,
+} from './formats.js';
+import { IDX_ARRAY_TYPES, IDX_TYPES } from './idx.js';
+import {
+  CountMismatchError,
+  FmnistDataError,
+  GzipError,
+  IdxFormatError,
+  IdxSizeMismatchError,
+  InvalidArgumentError,
+  ShapeError,
 } from './index.js';
 
 /** Big-endian IDX bytes by hand: magic, dims, then raw value bytes. */
@@ -121,17 +123,9 @@ describe('encodeIdx ↔ parseIdx round trip (property)', () => {
         .map((v) => ({ type, shape, values: v }));
     });
   it('gives back type, shape and values for every type and rank 1..6', () => {
-    const ctors = {
-      uint8: Uint8Array,
-      int8: Int8Array,
-      int16: Int16Array,
-      int32: Int32Array,
-      float32: Float32Array,
-      float64: Float64Array,
-    };
     fc.assert(
       fc.property(arb, ({ type, shape, values }) => {
-        const data = ctors[type].from(values);
+        const data = IDX_ARRAY_TYPES[type].from(values);
         const back = parseIdx(encodeIdx({ type, shape, data } as IdxArray));
         expect(back.type).toBe(type);
         expect(back.shape).toEqual(shape);

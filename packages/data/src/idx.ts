@@ -43,15 +43,23 @@ export interface IdxHeader {
   totalBytes: number;
 }
 
-/** Bytes per element of each IDX element type. */
-const IDX_BYTES: Readonly<Record<IdxElementType, number>> = {
-  uint8: 1,
-  int8: 1,
-  int16: 2,
-  int32: 4,
-  float32: 4,
-  float64: 8,
-};
+/**
+ * The typed array class of each IDX element type; its `BYTES_PER_ELEMENT` is the size of an element
+ * in the file. @internal
+ */
+export const IDX_ARRAY_TYPES = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+} as const satisfies Readonly<Record<IdxElementType, { BYTES_PER_ELEMENT: number }>>;
+
+/** Bytes of one element of `type` in an IDX file. */
+function elementBytes(type: IdxElementType): number {
+  return IDX_ARRAY_TYPES[type].BYTES_PER_ELEMENT;
+}
 
 const TYPE_CODES: Readonly<Record<IdxElementType, number>> = {
   uint8: 0x08,
@@ -117,7 +125,7 @@ export function parseIdxHeader(bytes: Uint8Array, fileBytes = bytes.byteLength):
     shape.push(d);
     count *= BigInt(d);
   }
-  const expected = BigInt(headerBytes) + count * BigInt(IDX_BYTES[type]);
+  const expected = BigInt(headerBytes) + count * BigInt(elementBytes(type));
   const actual = BigInt(fileBytes);
   if (expected !== actual) {
     throw new IdxSizeMismatchError({
@@ -142,7 +150,7 @@ export function parseIdxHeader(bytes: Uint8Array, fileBytes = bytes.byteLength):
  */
 export function parseIdx(bytes: Uint8Array): IdxArray {
   const { type, shape, headerBytes, totalBytes } = parseIdxHeader(bytes);
-  const count = (totalBytes - headerBytes) / IDX_BYTES[type];
+  const count = (totalBytes - headerBytes) / elementBytes(type);
   return { type, shape, data: readValues(type, bytes, headerBytes, count) } as IdxArray;
 }
 
@@ -153,7 +161,11 @@ function readValues(type: IdxElementType, bytes: Uint8Array, offset: number, cou
     case 'int8':
       return new Int8Array(bytes.slice(offset, offset + count).buffer);
     default: {
-      const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * IDX_BYTES[type]);
+      const view = new DataView(
+        bytes.buffer,
+        bytes.byteOffset + offset,
+        count * elementBytes(type),
+      );
       if (type === 'int16') {
         const out = new Int16Array(count);
         for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, false);
@@ -176,15 +188,6 @@ function readValues(type: IdxElementType, bytes: Uint8Array, offset: number, cou
   }
 }
 
-const ARRAY_TYPES: Readonly<Record<IdxElementType, { BYTES_PER_ELEMENT: number }>> = {
-  uint8: Uint8Array,
-  int8: Int8Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array,
-};
-
 /**
  * Writes an array as an (uncompressed) IDX file, the inverse of {@link parseIdx}. Handy to make
  * fixtures or to store a prepared subset.
@@ -194,7 +197,7 @@ const ARRAY_TYPES: Readonly<Record<IdxElementType, { BYTES_PER_ELEMENT: number }
  */
 export function encodeIdx<T extends IdxElementType>(array: IdxArray<T>): Uint8Array {
   const { type, shape, data } = array;
-  const Ctor = ARRAY_TYPES[type];
+  const Ctor = IDX_ARRAY_TYPES[type];
   if (!Ctor || !(data instanceof (Ctor as unknown as typeof Uint8Array))) {
     throw new InvalidArgumentError({
       argument: 'data',
@@ -224,7 +227,7 @@ export function encodeIdx<T extends IdxElementType>(array: IdxArray<T>): Uint8Ar
     });
   }
   const headerBytes = 4 + 4 * shape.length;
-  const size = IDX_BYTES[type];
+  const size = elementBytes(type);
   const out = new Uint8Array(headerBytes + count * size);
   const view = new DataView(out.buffer);
   out[2] = TYPE_CODES[type];

@@ -1,9 +1,14 @@
 /**
- * `@fmnist/data`: find, download, verify, parse (IDX, gzip) and prepare Fashion-MNIST.
- * Tensor conversion lives in the `@fmnist/data/tfjs` subpath, so this entry point needs no tfjs.
+ * `@fmnist/data`: find, download, verify and load Fashion-MNIST, and prepare it (scale, one-hot,
+ * seeded shuffles, validation splits, batches), with no tfjs.
+ *
+ * The rest is behind subpaths, so this entry point stays small:
+ * - `@fmnist/data/tfjs`: a split as TensorFlow.js tensors (needs `@tensorflow/tfjs-core`);
+ * - `@fmnist/data/formats`: the IDX, gzip and SHA-256 layer (`parseIdx`, `encodeIdx`, `readIdxFile`,
+ *   `maybeGunzip`, `sha256`...);
+ * - `@fmnist/data/arrays`: typed arrays seen with a shape (`view`, `reshape`, `imagesView`...).
  * @packageDocumentation
  */
-export { SHA256, sha256, verifySha256 } from './checksum.js';
 export { CLASS_NAMES, IMAGE_SIZE } from './classes.js';
 export {
   DEFAULT_MIRRORS,
@@ -14,38 +19,8 @@ export {
   downloadFashionMnist,
   removeStaleParts,
 } from './download.js';
-export {
-  AbortedError,
-  ChecksumMismatchError,
-  CountMismatchError,
-  DatasetNotFoundError,
-  DownloadAbortedError,
-  type DownloadAttempt,
-  DownloadError,
-  FmnistDataError,
-  type FmnistDataErrorCode,
-  GzipError,
-  IdxFormatError,
-  IdxSizeMismatchError,
-  InvalidArgumentError,
-  ShapeError,
-} from './errors.js';
-export {
-  DEFAULT_MAX_OUTPUT_BYTES,
-  type GunzipOptions,
-  isGzip,
-  maybeGunzip,
-  maybeGunzipAsync,
-} from './gzip.js';
-export {
-  encodeIdx,
-  type IdxArray,
-  type IdxDataFor,
-  type IdxElementType,
-  type IdxHeader,
-  parseIdx,
-  parseIdxHeader,
-} from './idx.js';
+// Every error class and code of the package (errors.ts exports nothing else).
+export * from './errors.js';
 export {
   defaultCacheDir,
   type FashionMnist,
@@ -53,31 +28,21 @@ export {
   type LoadOptions,
   loadFashionMnist,
   type PixelArray,
-  readIdxFile,
   type Split,
-  toSplit,
 } from './load.js';
 export {
-  type ArrayView,
   type Batch,
   batches,
-  flatten,
   gather,
-  type ImageLayout,
-  imagesView,
   labelHistogram,
-  type NumericArray,
   oneHot,
   permutation,
-  reshape,
   rowSize,
   scaleImages,
   scaleSplit,
   shuffle,
-  sizeOf,
   slice,
   take,
   trainValidationSplit,
   type ValidationSplitOptions,
-  view,
 } from './prepare.js';

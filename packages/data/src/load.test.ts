@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maybeGunzip, SHA256, sha256 } from './formats.js';
 import {
   ChecksumMismatchError,
   CLASS_NAMES,
@@ -12,10 +13,7 @@ import {
   IdxSizeMismatchError,
   labelHistogram,
   loadFashionMnist,
-  maybeGunzip,
-  SHA256,
   ShapeError,
-  sha256,
   shuffle,
   trainValidationSplit,
 } from './index.js';

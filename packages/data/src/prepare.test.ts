@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { flatten, imagesView, reshape, view } from './arrays.js';
 import {
   batches,
-  flatten,
   gather,
   InvalidArgumentError,
-  imagesView,
   labelHistogram,
   oneHot,
   permutation,
-  reshape,
   ShapeError,
   type Split,
   scaleImages,
@@ -18,7 +16,6 @@ import {
   slice,
   take,
   trainValidationSplit,
-  view,
 } from './index.js';
 
 /** `n` images whose every pixel is `i & 255` (i = index) and whose label is `i % 10`. */

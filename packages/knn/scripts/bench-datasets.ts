@@ -23,8 +23,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { readNpy, readNpyInt32, writeNpy } from './npy.js';
-import { findSklearnPython } from './python.js';
+import { readNpy, readNpyInt32, writeNpy } from '../src/npy.js';
+import { findSklearnPython, runSklearnKnn, SklearnNotFoundError } from '../src/sklearn.js';
+import { pythonEnv } from './python-env.js';
 
 const self = fileURLToPath(import.meta.url);
 const K = 5;
@@ -91,14 +92,6 @@ async function child(dir: string, out: string, engine: string, budget: number): 
 
 function lastJson<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as T;
-}
-
-/** Python's environment for timing: OpenBLAS tuning variables of this machine removed. */
-function pythonEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
 }
 
 function gaussian(rng: ReturnType<typeof xoroshiro128plus>, len: number, out: Float32Array): void {
@@ -205,7 +198,10 @@ function agreement(a: Int32Array, b: Int32Array): string {
 async function main(): Promise<void> {
   const only = arg('only', '').split(',').filter(Boolean);
   const engine = arg('engine', 'auto');
-  const python = findSklearnPython();
+  const python = await findSklearnPython().catch((e: unknown) => {
+    if (SklearnNotFoundError.isInstance(e)) return undefined;
+    throw e;
+  });
   const faiss =
     python && spawnSync(python, ['-c', 'import faiss'], { stdio: 'ignore' }).status === 0;
   console.log(
@@ -268,30 +264,32 @@ async function main(): Promise<void> {
         knn.peakRssMb.toFixed(0),
       ];
       if (python) {
-        const skOut = join(dir, 'sk.npy');
-        const sk = spawnSync(
-          python,
-          [
-            fileURLToPath(new URL('./sklearn_knn.py', import.meta.url)),
-            join(dir, 'xtr.npy'),
-            join(dir, 'ytr.npy'),
-            join(dir, 'xte.npy'),
-            skOut,
-            '--k',
-            String(K),
-          ],
-          { encoding: 'utf8', env: pythonEnv() },
-        );
-        if (sk.status !== 0) throw new Error(`scikit-learn failed on ${ds.name}:\n${sk.stderr}`);
-        const s = lastJson<{ fit_seconds: number; predict_seconds: number; peak_rss_mb: number }>(
-          sk.stdout,
-        );
-        const skSeconds = s.fit_seconds + s.predict_seconds;
+        const matrix = (name: string) => {
+          const { data, shape } = readNpy(join(dir, name));
+          return {
+            data: data as Uint8Array | Float32Array | Float64Array,
+            shape: [shape[0], shape[1]] as const,
+          };
+        };
+        let s: Awaited<ReturnType<typeof runSklearnKnn>>;
+        try {
+          s = await runSklearnKnn({
+            train: matrix('xtr.npy'),
+            labels: readNpyInt32(join(dir, 'ytr.npy')),
+            test: matrix('xte.npy'),
+            k: K,
+            pythons: [python],
+            env: pythonEnv(),
+          });
+        } catch (e) {
+          throw new Error(`scikit-learn failed on ${ds.name}`, { cause: e });
+        }
+        const skSeconds = s.fitSeconds + s.predictSeconds;
         row.push(
           skSeconds.toFixed(2),
-          s.peak_rss_mb.toFixed(0),
+          s.peakRssMb.toFixed(0),
           `${(knn.seconds / skSeconds).toFixed(2)}x`,
-          agreement(knnPred, readNpyInt32(skOut)),
+          agreement(knnPred, s.predictions),
         );
         if (faiss) {
           const fOut = join(dir, 'faiss.npy');

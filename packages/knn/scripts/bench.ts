@@ -11,13 +11,18 @@
  * On a shared machine, run it under the bench lock: flock /tmp/fmnist-bench.lock pnpm ... bench
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadFashionMnist } from '@fmnist/data';
-import { readNpyInt32, writeNpy } from './npy.js';
-import { findSklearnPython } from './python.js';
+import {
+  findSklearnPython,
+  runSklearnKnn,
+  type SklearnKnnOptions,
+  SklearnNotFoundError,
+} from '../src/sklearn.js';
+import { pythonEnv } from './python-env.js';
+
+type SklearnDtype = NonNullable<SklearnKnnOptions['dtype']>;
 
 interface ChildResult {
   label: string;
@@ -164,46 +169,34 @@ async function main(): Promise<void> {
   }
 
   const sk: SklearnResult[] = [];
-  const python = findSklearnPython();
+  const python = await findSklearnPython().catch((e: unknown) => {
+    if (SklearnNotFoundError.isInstance(e)) return undefined;
+    throw e;
+  });
   if (python) {
-    const dir = mkdtempSync(join(tmpdir(), 'fmnist-knn-bench-'));
-    try {
-      writeNpy(join(dir, 'xtr.npy'), ds.train.images, [ds.train.count, 784]);
-      writeNpy(join(dir, 'ytr.npy'), ds.train.labels, [ds.train.count]);
-      writeNpy(join(dir, 'xte.npy'), ds.test.images, [ds.test.count, 784]);
-      const script = fileURLToPath(new URL('./sklearn_knn.py', import.meta.url));
-      for (const dtype of dtypes) {
-        const times: number[] = [];
-        let last: SklearnResult | undefined;
-        const reps = dtype === 'uint8' ? 1 : repeat;
-        for (let i = 0; i < reps; i++) {
-          const out = join(dir, 'pred.npy');
-          const r = spawnSync(
-            python,
-            [
-              script,
-              join(dir, 'xtr.npy'),
-              join(dir, 'ytr.npy'),
-              join(dir, 'xte.npy'),
-              out,
-              '--dtype',
-              dtype,
-            ],
-            { encoding: 'utf8' },
-          );
-          if (r.status !== 0) throw new Error(`scikit-learn failed:\n${r.stderr}`);
-          const j = JSON.parse(r.stdout.trim().split('\n').at(-1) as string);
-          const pred = readNpyInt32(out);
-          let correct = 0;
-          for (let q = 0; q < pred.length; q++) if (pred[q] === ds.test.labels[q]) correct++;
-          times.push(j.fit_seconds + j.predict_seconds);
-          last = { dtype, seconds: 0, correct, peakRssMb: j.peak_rss_mb, version: j.sklearn };
-        }
-        process.stderr.write(`sklearn ${dtype}: ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
-        sk.push({ ...(last as SklearnResult), seconds: median(times) });
+    const train = { data: ds.train.images, shape: [ds.train.count, 784] } as const;
+    const test = { data: ds.test.images, shape: [ds.test.count, 784] } as const;
+    for (const dtype of dtypes as SklearnDtype[]) {
+      const times: number[] = [];
+      let last: SklearnResult | undefined;
+      const reps = dtype === 'uint8' ? 1 : repeat;
+      for (let i = 0; i < reps; i++) {
+        const r = await runSklearnKnn({
+          train,
+          labels: ds.train.labels,
+          test,
+          dtype,
+          pythons: [python],
+          env: pythonEnv(),
+        });
+        let correct = 0;
+        for (let q = 0; q < r.predictions.length; q++)
+          if (r.predictions[q] === ds.test.labels[q]) correct++;
+        times.push(r.fitSeconds + r.predictSeconds);
+        last = { dtype, seconds: 0, correct, peakRssMb: r.peakRssMb, version: r.sklearnVersion };
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      process.stderr.write(`sklearn ${dtype}: ${times.map((t) => t.toFixed(2)).join(', ')} s\n`);
+      sk.push({ ...(last as SklearnResult), seconds: median(times) });
     }
   } else {
     console.log(

@@ -6,40 +6,21 @@ Searches the k nearest training rows of each test row with IndexFlatL2 on all co
 scikit-learn does (uniform weights; among tied labels the smallest wins), writes the int32
 predictions and prints one JSON line: seconds (index + search + vote), peak RSS, version.
 """
-import argparse
 import json
-import resource
+import os
+import sys
 import time
 
 import faiss
 import numpy as np
 
+# The loader shared with the package's scikit-learn script (no __pycache__ left next to it).
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from knn_arrays import arguments, load, peak_rss_mb, save_predictions  # noqa: E402
 
-
-def peak_rss_mb():
-    """Peak resident memory of this process: VmHWM (reset at exec, unlike ru_maxrss, which a
-    child keeps from the large parent that spawned it), else getrusage."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-p = argparse.ArgumentParser()
-p.add_argument("train")
-p.add_argument("labels")
-p.add_argument("test")
-p.add_argument("out")
-p.add_argument("--k", type=int, default=5)
-a = p.parse_args()
-
-x_train = np.ascontiguousarray(np.load(a.train).astype(np.float32))
-y_train = np.load(a.labels)
-x_test = np.ascontiguousarray(np.load(a.test).astype(np.float32))
+a = arguments(__doc__).parse_args()
+x_train, y_train, x_test = load(a, np.float32)
 
 t0 = time.perf_counter()
 index = faiss.IndexFlatL2(x_train.shape[1])
@@ -52,7 +33,7 @@ for j in range(a.k):
     np.add.at(votes, (np.arange(x_test.shape[0]), pos[:, j]), 1)
 pred = classes[np.argmax(votes, axis=1)]
 t1 = time.perf_counter()
-np.save(a.out, pred.astype(np.int32))
+save_predictions(a, pred)
 print(
     json.dumps(
         {

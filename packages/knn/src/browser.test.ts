@@ -1,32 +1,36 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { defaultThreadCount, KNeighborsClassifier, threadsAvailable } from './index.js';
+import { defaultThreadCount, threadsAvailable } from './engines.js';
+import { KNeighborsClassifier } from './index.js';
 import { refKneighbors } from './test-helpers/index.js';
 
 describe('the universal (browser) entry point', () => {
-  it('bundles for the browser with no Node built-in module', async () => {
-    const entry = fileURLToPath(new URL('./index.ts', import.meta.url));
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      external: ['@tensorflow/tfjs-core', 'pure-rand'],
-      logLevel: 'silent',
-    });
-    const imports = Object.values(result.metafile.inputs).flatMap((i) =>
-      i.imports.map((x) => x.path),
-    );
-    expect(
-      imports.filter(
-        (p) => p.startsWith('node:') || ['os', 'worker_threads', 'fs', 'path'].includes(p),
-      ),
-    ).toEqual([]);
-    expect(Object.keys(result.metafile.inputs).some((f) => f.includes('node-pool'))).toBe(false);
-  });
+  it.each(['./index.ts', './engines.ts'])(
+    '%s bundles for the browser with no Node built-in module',
+    async (file) => {
+      const entry = fileURLToPath(new URL(file, import.meta.url));
+      const result = await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        external: ['@tensorflow/tfjs-core', 'pure-rand'],
+        logLevel: 'silent',
+      });
+      const imports = Object.values(result.metafile.inputs).flatMap((i) =>
+        i.imports.map((x) => x.path),
+      );
+      expect(
+        imports.filter(
+          (p) => p.startsWith('node:') || ['os', 'worker_threads', 'fs', 'path'].includes(p),
+        ),
+      ).toEqual([]);
+      expect(Object.keys(result.metafile.inputs).some((f) => f.includes('node-pool'))).toBe(false);
+    },
+  );
 
   it('runs single-threaded on a plain WebAssembly memory, with the same answers', async () => {
     expect(threadsAvailable()).toBe(false);

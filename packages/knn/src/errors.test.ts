@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@tensorflow/tfjs-backend-cpu';
+import { KNN_ENGINES } from './engines.js';
 import {
   AbortedError,
   DimensionMismatchError,
@@ -12,7 +13,6 @@ import {
   InvalidModelError,
   InvalidOptionError,
   KNeighborsClassifier,
-  KNN_ENGINES,
   KnnError,
   type KnnErrorCode,
   LabelLengthError,

@@ -24,6 +24,8 @@ export type KnnErrorCode =
   | 'INVALID_MODEL'
   | 'MEMORY_LIMIT'
   | 'WORKER_FAILED'
+  | 'SKLEARN_NOT_FOUND'
+  | 'SKLEARN_FAILED'
   | 'ABORTED';
 
 /** @internal */
@@ -223,33 +225,53 @@ export class DimensionMismatchError extends KnnError {
   }
 }
 
-const NON_FINITE = Symbol.for(`${MARKER}.NonFiniteFeatureError`);
-/** A feature is NaN or ±Infinity. Code `NON_FINITE_FEATURE`. */
-export class NonFiniteFeatureError extends KnnError {
-  private readonly [NON_FINITE] = true;
-  declare readonly code: 'NON_FINITE_FEATURE';
+/** @internal Where a bad feature value is: which matrix, row and column, and the value. */
+interface FeatureValueFacts {
+  where: 'training' | 'query';
+  row: number;
+  column: number;
+  value: number;
+  cause?: unknown;
+}
+
+/**
+ * @internal What {@link NonFiniteFeatureError} and {@link FeatureOverflowError} share: the place
+ * and value of the feature at fault. Not exported from the package.
+ */
+abstract class FeatureValueError extends KnnError {
+  declare readonly code: 'NON_FINITE_FEATURE' | 'FEATURE_OVERFLOW';
   readonly where: 'training' | 'query';
   readonly row: number;
   readonly column: number;
   readonly value: number;
-  constructor({
-    where,
-    row,
-    column,
-    value,
-    cause,
-  }: { where: 'training' | 'query'; row: number; column: number; value: number; cause?: unknown }) {
+  constructor(
+    code: 'NON_FINITE_FEATURE' | 'FEATURE_OVERFLOW',
+    fix: string,
+    { where, row, column, value, cause }: FeatureValueFacts,
+  ) {
     super({
-      code: 'NON_FINITE_FEATURE',
-      message:
-        `The ${where} matrix holds ${value} at row ${row}, column ${column}. ` +
-        'Distances need finite features: impute or drop missing values first.',
+      code,
+      message: `The ${where} matrix holds ${value} at row ${row}, column ${column}${fix}`,
       cause,
     });
     this.where = where;
     this.row = row;
     this.column = column;
     this.value = value;
+  }
+}
+
+const NON_FINITE = Symbol.for(`${MARKER}.NonFiniteFeatureError`);
+/** A feature is NaN or ±Infinity. Code `NON_FINITE_FEATURE`. */
+export class NonFiniteFeatureError extends FeatureValueError {
+  private readonly [NON_FINITE] = true;
+  declare readonly code: 'NON_FINITE_FEATURE';
+  constructor(facts: FeatureValueFacts) {
+    super(
+      'NON_FINITE_FEATURE',
+      '. Distances need finite features: impute or drop missing values first.',
+      facts,
+    );
   }
   static override isInstance(error: unknown): error is NonFiniteFeatureError {
     return hasMarker(error, `${MARKER}.NonFiniteFeatureError`);
@@ -258,31 +280,15 @@ export class NonFiniteFeatureError extends KnnError {
 
 const OVERFLOW = Symbol.for(`${MARKER}.FeatureOverflowError`);
 /** A finite feature is too large for float32 (|x| > 3.4e38), the precision rows are stored in. Code `FEATURE_OVERFLOW`. */
-export class FeatureOverflowError extends KnnError {
+export class FeatureOverflowError extends FeatureValueError {
   private readonly [OVERFLOW] = true;
   declare readonly code: 'FEATURE_OVERFLOW';
-  readonly where: 'training' | 'query';
-  readonly row: number;
-  readonly column: number;
-  readonly value: number;
-  constructor({
-    where,
-    row,
-    column,
-    value,
-    cause,
-  }: { where: 'training' | 'query'; row: number; column: number; value: number; cause?: unknown }) {
-    super({
-      code: 'FEATURE_OVERFLOW',
-      message:
-        `The ${where} matrix holds ${value} at row ${row}, column ${column}, beyond float32's range ` +
-        '(±3.4e38) in which rows are stored. Rescale the features (e.g. standardise them) first.',
-      cause,
-    });
-    this.where = where;
-    this.row = row;
-    this.column = column;
-    this.value = value;
+  constructor(facts: FeatureValueFacts) {
+    super(
+      'FEATURE_OVERFLOW',
+      ", beyond float32's range (±3.4e38) in which rows are stored. Rescale the features (e.g. standardise them) first.",
+      facts,
+    );
   }
   static override isInstance(error: unknown): error is FeatureOverflowError {
     return hasMarker(error, `${MARKER}.FeatureOverflowError`);
@@ -425,6 +431,53 @@ export class WorkerFailedError extends KnnError {
   }
   static override isInstance(error: unknown): error is WorkerFailedError {
     return hasMarker(error, `${MARKER}.WorkerFailedError`);
+  }
+}
+
+const SKLEARN_NOT_FOUND = Symbol.for(`${MARKER}.SklearnNotFoundError`);
+/**
+ * `@fmnist/knn/sklearn` found no Python with scikit-learn and NumPy among those it tried. Code
+ * `SKLEARN_NOT_FOUND`.
+ */
+export class SklearnNotFoundError extends KnnError {
+  private readonly [SKLEARN_NOT_FOUND] = true;
+  declare readonly code: 'SKLEARN_NOT_FOUND';
+  /** What happened with each Python tried, e.g. `"python3 not found"`, `"/usr/bin/python3 has no scikit-learn"`. */
+  readonly tried: readonly string[];
+  constructor({ tried, cause }: { tried: readonly string[]; cause?: unknown }) {
+    super({
+      code: 'SKLEARN_NOT_FOUND',
+      message:
+        `No Python with scikit-learn (${tried.join('; ') || 'none tried'}): apt-get install python3-sklearn, ` +
+        'or set FMNIST_PYTHON to a Python that has scikit-learn and NumPy (pip install scikit-learn numpy).',
+      cause,
+    });
+    this.tried = tried;
+  }
+  static override isInstance(error: unknown): error is SklearnNotFoundError {
+    return hasMarker(error, `${MARKER}.SklearnNotFoundError`);
+  }
+}
+
+const SKLEARN_FAILED = Symbol.for(`${MARKER}.SklearnFailedError`);
+/** scikit-learn's run failed in the Python that has it (a crash, bad arrays). Code `SKLEARN_FAILED`. */
+export class SklearnFailedError extends KnnError {
+  private readonly [SKLEARN_FAILED] = true;
+  declare readonly code: 'SKLEARN_FAILED';
+  readonly python: string;
+  /** The last line Python wrote to stderr (its exception), or the exit status. */
+  readonly detail: string;
+  constructor({ python, detail, cause }: { python: string; detail: string; cause?: unknown }) {
+    super({
+      code: 'SKLEARN_FAILED',
+      message: `scikit-learn failed under ${python}: ${detail}. Run that Python by hand on the same arrays to see the whole error.`,
+      cause,
+    });
+    this.python = python;
+    this.detail = detail;
+  }
+  static override isInstance(error: unknown): error is SklearnFailedError {
+    return hasMarker(error, `${MARKER}.SklearnFailedError`);
   }
 }
 

@@ -5,11 +5,12 @@
  * optional peer, with exact certification of the device's ranking).
  *
  * This entry point imports nothing from Node: it runs in browsers. Under Node the package
- * resolves to `node.ts`, which adds worker threads.
+ * resolves to `node.ts`, which adds worker threads. Two subpaths: `@fmnist/knn/engines` (engine
+ * names, what a search used, what the runtime offers) and, under Node only, `@fmnist/knn/sklearn`
+ * (scikit-learn's classifier run on the same arrays, for comparison).
  * @packageDocumentation
  */
 export {
-  type EngineInfo,
   type EngineName,
   KNeighborsClassifier,
   type KNeighborsClassifierOptions,
@@ -20,8 +21,6 @@ export {
   type SerializedKNeighborsClassifier,
 } from './classifier.js';
 export type { Metric } from './distance.js';
-export type { AutoEstimate } from './engines/select.js';
-export { KNN_ENGINES, type ResolvedEngineName } from './engines/types.js';
 export {
   AbortedError,
   DimensionMismatchError,
@@ -45,6 +44,3 @@ export {
 } from './errors.js';
 export type { MatrixData, MatrixInput, TensorLike } from './matrix.js';
 export type { TieBreak, Weights } from './vote.js';
-export { defaultThreadCount, threadsAvailable } from './wasm/executor.js';
-export { wasmSimdSupported } from './wasm/runtime.js';
-export type { PruneStats } from './wasm/search.js';

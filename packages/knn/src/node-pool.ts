@@ -1,6 +1,12 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AbortedError, WorkerFailedError } from './errors.js';
-import type { Executor, KernelCall, RunOptions } from './wasm/executor.js';
+import {
+  type Executor,
+  type KernelCall,
+  type RunOptions,
+  registerExecutorFactory,
+} from './wasm/executor.js';
 import type { WasmHeap } from './wasm/runtime.js';
 
 /**
@@ -40,7 +46,7 @@ const registry =
  * so they never keep the process alive; they end with {@link dispose} (or when the executor is
  * garbage-collected).
  */
-export class WorkerExecutor implements Executor {
+class WorkerExecutor implements Executor {
   readonly size: number;
   private readonly workers: Worker[];
   private readonly handlers: (((r: Reply) => void) | undefined)[];
@@ -126,4 +132,15 @@ export class WorkerExecutor implements Executor {
     registry?.unregister(this);
     for (const w of this.workers) void w.terminate();
   }
+}
+
+/**
+ * Gives the WebAssembly engines worker threads, all cores by default: what each Node entry point
+ * (`node.ts`, `engines-node.ts`) runs when loaded. Calling it again changes nothing.
+ */
+export function registerWorkerThreads(): void {
+  registerExecutorFactory(
+    (heap, threads) => new WorkerExecutor(heap, threads),
+    availableParallelism(),
+  );
 }

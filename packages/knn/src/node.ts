@@ -4,13 +4,8 @@
  * web get `index.ts`, which imports nothing from Node.
  * @packageDocumentation
  */
-import { availableParallelism } from 'node:os';
-import { WorkerExecutor } from './node-pool.js';
-import { registerExecutorFactory } from './wasm/executor.js';
+import { registerWorkerThreads } from './node-pool.js';
 
-registerExecutorFactory(
-  (heap, threads) => new WorkerExecutor(heap, threads),
-  availableParallelism(),
-);
+registerWorkerThreads();
 
 export * from './index.js';

@@ -26,38 +26,19 @@ describe('voting and tie-breaking', () => {
   });
 
   it('distance weights: 1/d; zero distances take all the weight (scikit-learn _get_weights)', () => {
-    const cls = Int32Array.from([0, 1, 1]);
-    const s = classScores({
-      neighbourClass: cls,
-      distances: Float64Array.from([1, 2, 2]),
-      m: 1,
-      k: 3,
-      nClasses: 2,
-      weights: 'distance',
-    });
-    expect(Array.from(s)).toEqual([1, 1]);
-    expect(
-      decide({ scores: s, neighbourClass: cls, m: 1, k: 3, nClasses: 2, tieBreak: 'sklearn' })[0],
-    ).toBe(0);
-    const z = classScores({
-      neighbourClass: Int32Array.from([1, 0, 1]),
-      distances: Float64Array.from([0, 0, 3]),
-      m: 1,
-      k: 3,
-      nClasses: 2,
-      weights: 'distance',
-    });
-    expect(Array.from(z)).toEqual([1, 1]);
-    expect(
-      decide({
-        scores: z,
-        neighbourClass: Int32Array.from([1, 0, 1]),
-        m: 1,
-        k: 3,
-        nClasses: 2,
-        tieBreak: 'nearest',
-      })[0],
-    ).toBe(1);
+    // One query, three neighbours of two classes: the distance-weighted scores and the decision.
+    const vote = (classes: number[], distances: number[], tieBreak: 'sklearn' | 'nearest') => {
+      const neighbourClass = Int32Array.from(classes);
+      const common = { neighbourClass, m: 1, k: 3, nClasses: 2 };
+      const scores = classScores({
+        ...common,
+        distances: Float64Array.from(distances),
+        weights: 'distance',
+      });
+      return { scores: Array.from(scores), label: decide({ ...common, scores, tieBreak })[0] };
+    };
+    expect(vote([0, 1, 1], [1, 2, 2], 'sklearn')).toEqual({ scores: [1, 1], label: 0 });
+    expect(vote([1, 0, 1], [0, 0, 3], 'nearest')).toEqual({ scores: [1, 1], label: 1 });
   });
 
   it('end to end: labels are returned as given (any integers), ties as documented', async () => {

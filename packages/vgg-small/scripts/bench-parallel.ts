@@ -23,6 +23,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { torchStep } from './torch-step.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -160,50 +161,8 @@ function run(c: Config): Measured | undefined {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
 }
 
-interface TorchResult {
-  threads: number;
-  step_ms: number;
-  images_per_s: number;
-}
-function torch(preset: Preset, batch: number, threads: number): TorchResult | undefined {
-  const m =
-    preset === 'cpu'
-      ? { filters: '12,24,48', dense: '256', block: '0.1', dense_: '0.3' }
-      : { filters: '64,128,256', dense: '2048', block: '0.25', dense_: '0.5' };
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync(
-    '/usr/bin/python3',
-    [
-      join(here, 'torch-step.py'),
-      '--filters',
-      m.filters,
-      '--dense',
-      m.dense,
-      '--block-dropout',
-      m.block,
-      '--dense-dropout',
-      m.dense_,
-      '--batch',
-      String(batch),
-      '--steps',
-      String(STEPS),
-      '--warmup',
-      String(WARMUP),
-      '--threads',
-      String(threads),
-    ],
-    { encoding: 'utf8', env },
-  );
-  if (r.status !== 0) {
-    console.error(
-      `PyTorch skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()} (apt-get install -y python3-torch)`,
-    );
-    return undefined;
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
-}
+const torch = (preset: Preset, batch: number, threads: number) =>
+  torchStep(preset, { batch, threads, steps: STEPS, warmup: WARMUP });
 
 const networks: { name: string; preset: Preset; batch: number }[] = [
   ...(args['no-full']

@@ -14,16 +14,14 @@
  * --kernel-batch N (per-kernel table, default 64), --steps N (median of N, default 3), --warmup N,
  * --no-before (skip the slow shipped-kernel runs), --no-torch, --json FILE.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { createVggSmall, PRESETS, registerWasmTrainingKernels } from '../src/index.js';
 import { FAMILIES, makeStep, profileFamilies, timeSteps } from './step.js';
+import { torchStep } from './torch-step.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +40,6 @@ const CPU_BATCH = Number(args['cpu-batch']);
 const KB = Number(args['kernel-batch']);
 const STEPS = Number(args.steps);
 const WARMUP = Number(args.warmup);
-const here = dirname(fileURLToPath(import.meta.url));
 
 await tf.setBackend('wasm');
 await tf.ready();
@@ -314,54 +311,8 @@ for (const mode of modes) {
 }
 
 // PyTorch, same architecture.
-interface TorchResult {
-  torch: string;
-  threads: number;
-  step_ms: number;
-  images_per_s: number;
-}
-function torch(
-  preset: 'reference' | 'cpu',
-  batch: number,
-  threads: number,
-): TorchResult | undefined {
-  const m = PRESETS[preset].model as {
-    blockFilters?: number[];
-    denseUnits?: number[];
-    blockDropout?: number;
-    denseDropout?: number;
-  };
-  const r = spawnSync(
-    '/usr/bin/python3',
-    [
-      join(here, 'torch-step.py'),
-      '--filters',
-      (m.blockFilters ?? [64, 128, 256]).join(','),
-      '--dense',
-      (m.denseUnits ?? [2048]).join(','),
-      '--block-dropout',
-      String(m.blockDropout ?? 0.25),
-      '--dense-dropout',
-      String(m.denseDropout ?? 0.5),
-      '--batch',
-      String(batch),
-      '--steps',
-      String(STEPS),
-      '--warmup',
-      String(WARMUP),
-      '--threads',
-      String(threads),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) {
-    console.error(
-      `PyTorch skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()} (apt-get install -y python3-torch)`,
-    );
-    return undefined;
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
-}
+const torch = (preset: 'reference' | 'cpu', batch: number, threads: number) =>
+  torchStep(preset, { batch, threads, steps: STEPS, warmup: WARMUP });
 const cores = cpus().length;
 const torchRuns = args['no-torch']
   ? {}

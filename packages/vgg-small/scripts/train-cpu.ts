@@ -1,6 +1,6 @@
 /**
  * Trains the CPU preset on the Fashion-MNIST training set (60,000 images, of which the preset holds
- * out 10% for validation), prints per-epoch figures, the test accuracy and the training time, and
+ * out 10% for validation), prints progress every 50 steps and per-epoch figures, the test accuracy and the training time, and
  * writes the weights (with those figures as metadata) to `pretrained/cpu/`, as shipped.
  *
  *   pnpm exec tsx scripts/train-cpu.ts                      # the shipped weights (seed 42, wasm)
@@ -99,10 +99,24 @@ console.log(
     `${params.total} params | training ${JSON.stringify(training)} | ${train.count} images`,
 );
 
+let epochStart = performance.now();
 const result = await trainVggSmall(model, train, {
   ...training,
   workers: args.workers === 'auto' ? 'auto' : Number(args.workers),
   checkpointDir: args['checkpoint-dir'],
+  onBatchEnd: (batch, l) => {
+    const now = performance.now();
+    if (batch === 0) epochStart = now;
+    if ((batch + 1) % 50 === 0 || batch + 1 === l.batches) {
+      const seconds = (now - epochStart) / 1000;
+      const perSecond = ((batch + 1) * l.size) / seconds;
+      const eta = ((l.batches - batch - 1) * (seconds / (batch + 1))) / 60;
+      console.log(
+        `  epoch ${l.epoch + 1} step ${batch + 1}/${l.batches}: loss ${l.loss.toFixed(4)} ` +
+          `${perSecond.toFixed(1)} img/s, epoch ends in ${eta.toFixed(1)} min`,
+      );
+    }
+  },
   onEpochEnd: async (epoch, l) => {
     let testAcc = '';
     if (args['test-each-epoch']) {

@@ -146,9 +146,14 @@ describe('loading over HTTP (loadModelFrom, loadPretrainedFrom)', () => {
 });
 
 describe('the browser entry point', () => {
-  it('is a subset of the main entry point, without the Node-only functions', () => {
+  it('is the main entry point without the Node-only functions', () => {
     const names = Object.keys(browser);
+    // Everything on ./browser (loading over HTTP included) is on the main entry point too.
     expect(names.filter((n) => !(n in main))).toEqual([]);
+    // the same classes and functions, not copies
+    expect(browser.ModelDirError).toBe(main.ModelDirError);
+    expect(browser.VggSmallError).toBe(main.VggSmallError);
+    expect(browser.createVggSmall).toBe(main.createVggSmall);
     for (const nodeOnly of ['loadModel', 'saveModel', 'loadPretrained', 'trainVggSmall']) {
       expect(names).not.toContain(nodeOnly);
     }

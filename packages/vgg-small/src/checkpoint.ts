@@ -90,6 +90,18 @@ export interface PlainWeight {
   data: Float32Array;
 }
 
+/** `model`'s weights (`model.weights` order) as plain data: copies, no tensor left behind. */
+export function plainModelWeights(model: LayersModel): PlainWeight[] {
+  return model.weights.map((w) => {
+    const t = w.read();
+    return {
+      name: w.originalName,
+      shape: [...t.shape],
+      data: t.dataSync().slice() as Float32Array,
+    };
+  });
+}
+
 /**
  * An optimizer's whole state as plain data: its weights (`getWeights()`: `iter` first, then its
  * slots, e.g. Adam's moments in variable order) and, for Adam, the exact β^t accumulators.

@@ -177,46 +177,49 @@ export async function predictClasses(
  * const { accuracy, loss, predictions } = await evaluateModel(model, data.test, { batchSize: 500 });
  * ```
  */
-export function evaluateModel(
-  model: LayersModel,
-  data: LabelledImages,
-  options: PredictOptions = {},
-): Promise<EvaluateResult> {
-  return evaluateWith(model, data, () => predictProbabilities(model, data.images, options));
-}
+export const evaluateModel = evaluatorOf(predictProbabilities);
 
 /**
- * Accuracy, loss and arg-max predictions of `data` from the probabilities `predict` returns
- * (plain or flip-averaged), after checking that images, labels and count agree. @internal
+ * An evaluation function like {@link evaluateModel} over the probabilities `predict` returns
+ * (plain or flip-averaged): it checks that images, labels and count agree, then gives accuracy,
+ * loss and arg-max predictions. @internal
  */
-export async function evaluateWith(
-  model: LayersModel,
-  data: LabelledImages,
-  predict: () => Promise<Float32Array>,
-): Promise<EvaluateResult> {
-  const { imageShape, classes } = modelIo(model);
-  const n = imageCount(data.images, imageShape);
-  if (n !== data.count || data.labels.length !== data.count) {
-    throw new InvalidDataError({
-      what: 'data',
-      problem: `count is ${data.count} but there are ${n} images and ${data.labels.length} labels; give one label per image.`,
-    });
-  }
-  const probs = await predict();
-  const predictions = argMaxRows(probs, classes);
-  let correct = 0;
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
-    const label = data.labels[i]!;
-    if (label >= classes) {
+export function evaluatorOf(
+  predict: (
+    model: LayersModel,
+    images: ImageArray,
+    options: PredictOptions,
+  ) => Promise<Float32Array>,
+) {
+  return async (
+    model: LayersModel,
+    data: LabelledImages,
+    options: PredictOptions = {},
+  ): Promise<EvaluateResult> => {
+    const { imageShape, classes } = modelIo(model);
+    const n = imageCount(data.images, imageShape);
+    if (n !== data.count || data.labels.length !== data.count) {
       throw new InvalidDataError({
-        what: 'data.labels',
-        problem: `label ${label} at index ${i} is not a class of this model (0..${classes - 1}).`,
+        what: 'data',
+        problem: `count is ${data.count} but there are ${n} images and ${data.labels.length} labels; give one label per image.`,
       });
     }
-    if (predictions[i] === label) correct++;
-    const p = Math.min(1 - EPS, Math.max(EPS, probs[i * classes + label]!));
-    loss -= Math.log(p);
-  }
-  return { accuracy: n ? correct / n : 0, loss: n ? loss / n : 0, predictions, count: n };
+    const probs = await predict(model, data.images, options);
+    const predictions = argMaxRows(probs, classes);
+    let correct = 0;
+    let loss = 0;
+    for (let i = 0; i < n; i++) {
+      const label = data.labels[i]!;
+      if (label >= classes) {
+        throw new InvalidDataError({
+          what: 'data.labels',
+          problem: `label ${label} at index ${i} is not a class of this model (0..${classes - 1}).`,
+        });
+      }
+      if (predictions[i] === label) correct++;
+      const p = Math.min(1 - EPS, Math.max(EPS, probs[i * classes + label]!));
+      loss -= Math.log(p);
+    }
+    return { accuracy: n ? correct / n : 0, loss: n ? loss / n : 0, predictions, count: n };
+  };
 }

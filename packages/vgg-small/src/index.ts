@@ -1,26 +1,26 @@
 /**
  * `@fmnist/vgg-small`: the VGG-style CNN for Fashion-MNIST on TensorFlow.js: a configurable builder
- * with presets, seeded training with augmentation, checkpoints and resume, data-parallel training on
- * worker threads, batched evaluation,
- * save/load to a directory without tfjs-node, loading over HTTP, the wasm kernels training needs,
- * and pretrained weights. Browsers: `@fmnist/vgg-small/browser` (no Node module).
+ * with presets, seeded training with augmentation, checkpoints and resume (on one thread or, with
+ * `workers`, data-parallel on worker threads), batched evaluation, save/load to a directory without
+ * tfjs-node, the wasm kernels training needs, and pretrained weights.
+ *
+ * The rest is behind subpaths:
+ * - `@fmnist/vgg-small/browser`: the part with no Node module (builder, presets, inference, errors)
+ *   and loading models over HTTP (`loadModelFrom`, `loadPretrainedFrom`, `pretrainedUrls`).
+ * - `@fmnist/vgg-small/recipe`: the training recipe's building blocks (schedules, label smoothing,
+ *   weight decay, Nesterov SGD, weight averaging, flip averaging) for a hand-written training loop.
+ * - `@fmnist/vgg-small/parallel`: the data-parallel trainer itself (`DataParallelTrainer`).
  * @packageDocumentation
  */
 
-// Everything the browser entry point has (builder, presets, inference, loading over HTTP, errors)…
-export * from './browser.js';
-// …and what needs Node: save/load to a directory, the shipped weights from disk, training (on one
-// thread or data-parallel on worker threads), the wasm training kernels.
+// Training (the recipe's options included; `workers` for data-parallel training).
+export type { History } from './checkpoint.js';
+// Builder, presets, inference and evaluation, errors (the browser entry point has the same).
+export * from './core.js';
+// Save/load to a directory (node:fs).
 export { loadModel, modelDirHandler, type SaveModelOptions, saveModel } from './io.js';
-export {
-  type DataParallelOptions,
-  type DataParallelStep,
-  DataParallelTrainer,
-  type UpdateMode,
-} from './parallel/trainer.js';
+// The shipped weights, from the package folder.
 export { loadPretrained, pretrainedDir, pretrainedInfo } from './pretrained.js';
-// The training recipe tfjs lacks: schedules, label smoothing, weight decay, averaging, flip TTA.
-export * from './recipe/index.js';
 export {
   type AugmentMode,
   type AugmentSettings,
@@ -28,11 +28,10 @@ export {
   DEFAULT_AUGMENTATION,
   type EarlyStoppingOptions,
   type EpochLogs,
-  type History,
   type LearningRateSchedule,
   type TrainOptions,
   type TrainResult,
-  trainVggSmall,
   type WeightAveragingOptions,
-} from './train.js';
+} from './train/options.js';
+export { trainVggSmall } from './train.js';
 export { registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from './wasm-kernels.js';

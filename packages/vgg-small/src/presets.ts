@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, type VggSmallConfig } from './config.js';
-import type { TrainOptions } from './train.js';
+import type { TrainOptions } from './train/options.js';
 
 /** A model configuration with the training options that go with it. */
 export interface Preset {

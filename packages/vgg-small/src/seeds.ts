@@ -1,4 +1,4 @@
-import { fmix32 } from '@fmnist/augment';
+import { fmix32 } from '@fmnist/augment/primitives';
 
 /** Stream names mixed into derived seeds, so that streams of one run never coincide. */
 export const STREAM = {

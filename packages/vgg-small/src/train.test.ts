@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FashionMnist, loadFashionMnist } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLatestCheckpoint } from './checkpoint.js';
 import {
   AbortedError,
@@ -23,32 +21,12 @@ import { createVggSmall } from './model.js';
 import { liveWorkerCount } from './parallel/trainer.js';
 import { PRESETS } from './presets.js';
 import { backendDataIds, KILL_RESUME_OPTIONS, killResumeData } from './test-helpers/index.js';
+import { subset, trainAborted, useWasmTraining } from './test-helpers/training.js';
+import type { TrainOptions } from './train/options.js';
 import { parallelTestHooks } from './train/parallel-stepper.js';
-import { type TrainOptions, trainVggSmall } from './train.js';
-import { registerWasmTrainingKernels } from './wasm-kernels.js';
+import { trainVggSmall } from './train.js';
 
-let data: FashionMnist;
-let root: string;
-let unregister: () => void;
-
-beforeAll(async () => {
-  unregister = registerWasmTrainingKernels();
-  await tf.setBackend('wasm');
-  data = await loadFashionMnist();
-  root = await mkdtemp(join(tmpdir(), 'vgg-train-'));
-});
-afterAll(async () => {
-  unregister();
-  await rm(root, { recursive: true, force: true });
-});
-
-function subset(split: FashionMnist['train'], n: number, from = 0) {
-  return {
-    images: split.images.subarray(from * 784, (from + n) * 784),
-    labels: split.labels.subarray(from, from + n),
-    count: n,
-  };
-}
+const setup = useWasmTraining('vgg-train-');
 
 const weightsOf = (m: LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
 
@@ -58,7 +36,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     const tensors = tf.memory().numTensors;
     const ids = backendDataIds();
     const batches: number[] = [];
-    const r = await trainVggSmall(model, subset(data.train, 2000), {
+    const r = await trainVggSmall(model, subset(setup.data.train, 2000), {
       ...PRESETS.tiny.training,
       epochs: 3,
       onBatchEnd: (b) => {
@@ -72,13 +50,13 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     expect(r.history.valAcc).toHaveLength(3);
     expect(r.history.loss[2]!).toBeLessThan(r.history.loss[0]! * 0.8);
     expect(batches.length).toBe(3 * Math.ceil(1800 / 64)); // 10% held out
-    const test = await evaluateModel(model, subset(data.test, 1000));
+    const test = await evaluateModel(model, subset(setup.data.test, 1000));
     expect(test.accuracy).toBeGreaterThan(0.5); // chance is 0.1
     model.dispose();
   });
 
   it('is deterministic, and a run resumed from its checkpoint matches the uninterrupted run', async () => {
-    const train = subset(data.train, 600);
+    const train = subset(setup.data.train, 600);
     const options: TrainOptions = {
       ...PRESETS.tiny.training,
       epochs: 3,
@@ -88,22 +66,16 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     };
     // uninterrupted, with checkpoints
     const full = createVggSmall(PRESETS.tiny.model);
-    const a = await trainVggSmall(full, train, { ...options, checkpointDir: join(root, 'full') });
+    const a = await trainVggSmall(full, train, {
+      ...options,
+      checkpointDir: join(setup.root, 'full'),
+    });
 
     // interrupted after epoch 1 (0-based 0), as if the process had been killed there
-    const ckpt = join(root, 'interrupted');
+    const ckpt = join(setup.root, 'interrupted');
     const first = createVggSmall(PRESETS.tiny.model);
-    const controller = new AbortController();
-    const err = await trainVggSmall(first, train, {
-      ...options,
-      checkpointDir: ckpt,
-      signal: controller.signal,
-      onEpochEnd: (epoch) => {
-        if (epoch === 0) controller.abort();
-      },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AbortedError);
-    expect((err as AbortedError).epochsCompleted).toBe(1);
+    const err = await trainAborted(first, train, { ...options, checkpointDir: ckpt }, { epoch: 0 });
+    expect(err.epochsCompleted).toBe(1);
     expect(await readdir(ckpt)).toEqual(['epoch-0001']);
     first.dispose();
 
@@ -130,7 +102,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
   it.each([1, 2])(
     'resumes after the process is killed (SIGKILL) mid-epoch, as if never interrupted (%i worker(s))',
     async (workers) => {
-      const dir = join(root, `killed-${workers}`);
+      const dir = join(setup.root, `killed-${workers}`);
       const child = spawn(
         process.execPath,
         [
@@ -161,7 +133,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
       await new Promise((r) => child.on('close', r));
       expect(existsSync(join(dir, 'epoch-0001'))).toBe(true);
 
-      const train = killResumeData(data.train);
+      const train = killResumeData(setup.data.train);
       const resumed = createVggSmall(PRESETS.tiny.model);
       const r = await trainVggSmall(resumed, train, {
         ...KILL_RESUME_OPTIONS,
@@ -182,8 +154,8 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
   );
 
   it('refuses to resume a checkpoint of another setup, and can start over', async () => {
-    const train = subset(data.train, 200);
-    const dir = join(root, 'mismatch');
+    const train = subset(setup.data.train, 200);
+    const dir = join(setup.root, 'mismatch');
     const m1 = createVggSmall(PRESETS.tiny.model);
     await trainVggSmall(m1, train, { ...PRESETS.tiny.training, epochs: 1, checkpointDir: dir });
     const m2 = createVggSmall(PRESETS.tiny.model);
@@ -211,7 +183,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
   it('stops early and restores the best weights', async () => {
     const model = createVggSmall(PRESETS.tiny.model);
     let afterFirst: number[][] = [];
-    const r = await trainVggSmall(model, subset(data.train, 300), {
+    const r = await trainVggSmall(model, subset(setup.data.train, 300), {
       ...PRESETS.tiny.training,
       epochs: 5,
       // nothing after the first epoch improves the loss by 10: stop after epoch 2
@@ -231,7 +203,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     const model = createVggSmall(PRESETS.tiny.model);
     let batches = 0;
     const controller = new AbortController();
-    const err = await trainVggSmall(model, subset(data.train, 100), {
+    const err = await trainVggSmall(model, subset(setup.data.train, 100), {
       batchSize: 10,
       validationSplit: 0,
       augment: { mode: 'offline', copies: 2 },
@@ -251,7 +223,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
 
   it('rejects bad data and options with typed errors', async () => {
     const model = createVggSmall(PRESETS.tiny.model);
-    const train = subset(data.train, 50);
+    const train = subset(setup.data.train, 50);
     await expect(
       trainVggSmall(model, { ...train, images: train.images.subarray(0, 49 * 784 + 3) }),
     ).rejects.toThrow(InvalidDataError);
@@ -270,7 +242,7 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
   });
 
   it('with 2 workers: learns like 1 worker, the signal stops every worker, and a worker dying mid-step leaves the last checkpoint intact', async () => {
-    const train = subset(data.train, 600);
+    const train = subset(setup.data.train, 600);
     const base: TrainOptions = { ...PRESETS.tiny.training, epochs: 2, batchSize: 50, workers: 2 };
     const tensors = tf.memory().numTensors;
     const model = createVggSmall(PRESETS.tiny.model);
@@ -282,19 +254,11 @@ describe('trainVggSmall on real Fashion-MNIST images (wasm)', () => {
     expect(tf.memory().numTensors).toBe(tensors + model.weights.length);
 
     // abort mid-epoch: rejects, every worker gone
-    const controller = new AbortController();
-    const aborted = await trainVggSmall(createVggSmall(PRESETS.tiny.model), train, {
-      ...base,
-      signal: controller.signal,
-      onBatchEnd: (b) => {
-        if (b === 2) controller.abort();
-      },
-    }).catch((e: unknown) => e);
-    expect(aborted).toBeInstanceOf(AbortedError);
+    await trainAborted(createVggSmall(PRESETS.tiny.model), train, base, { batch: 2 });
     expect(liveWorkerCount()).toBe(0);
 
     // worker 1 dies in the middle of the first step of epoch 2 (11 steps per epoch: 540 images / 50)
-    const dir = join(root, 'worker-dies');
+    const dir = join(setup.root, 'worker-dies');
     parallelTestHooks.fault = { worker: 1, atStep: 11, kind: 'exit' };
     const failed = await trainVggSmall(createVggSmall(PRESETS.tiny.model), train, {
       ...base,

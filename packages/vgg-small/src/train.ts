@@ -6,7 +6,13 @@ import {
   train as tfTrain,
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type History, type PlainWeight, restoreOptimizer, writeCheckpoint } from './checkpoint.js';
+import {
+  type History,
+  type PlainWeight,
+  plainModelWeights,
+  restoreOptimizer,
+  writeCheckpoint,
+} from './checkpoint.js';
 import type { WorkerFailedError } from './errors.js';
 import { evaluateModel, type LabelledImages, modelIo } from './evaluate.js';
 import { nesterovSgd } from './recipe/optimizer.js';
@@ -22,20 +28,6 @@ import { resumeFromCheckpoint } from './train/resume.js';
 import { createSingleThreadStepper } from './train/single-thread-stepper.js';
 import type { Stepper } from './train/stepper.js';
 
-export type { History } from './checkpoint.js';
-export {
-  type AugmentMode,
-  type AugmentSettings,
-  type BatchLogs,
-  DEFAULT_AUGMENTATION,
-  type EarlyStoppingOptions,
-  type EpochLogs,
-  type LearningRateSchedule,
-  type TrainOptions,
-  type TrainResult,
-  type WeightAveragingOptions,
-} from './train/options.js';
-
 /** Puts plain weights (`model.weights` order) into `model`. */
 function setPlainWeights(model: LayersModel, weights: readonly PlainWeight[]): void {
   const tensors = weights.map((w) => tensor(w.data, w.shape));
@@ -44,17 +36,6 @@ function setPlainWeights(model: LayersModel, weights: readonly PlainWeight[]): v
   } finally {
     dispose(tensors);
   }
-}
-
-function plainModelWeights(model: LayersModel): PlainWeight[] {
-  return model.weights.map((w) => {
-    const t = w.read();
-    return {
-      name: w.originalName,
-      shape: [...t.shape],
-      data: t.dataSync().slice() as Float32Array,
-    };
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { expect } from 'vitest';
 
 /** Test helper: parses an SVG strictly; returns the root attributes and every text node's content. */
 export function parseSvg(svg: string): { attrs: Record<string, string>; texts: string[] } {
@@ -37,4 +38,9 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
   if (!magic.every((b, i) => png[i] === b)) throw new Error('not a PNG');
   const dv = new DataView(png.buffer, png.byteOffset, png.byteLength);
   return { width: dv.getUint32(16), height: dv.getUint32(20) };
+}
+
+/** Test helper: `haystack` (a text, or a list such as an SVG's texts) contains every one of `parts`. */
+export function expectContainsAll(haystack: string | readonly string[], parts: readonly string[]) {
+  for (const part of parts) expect(haystack).toContain(part);
 }

@@ -1,13 +1,6 @@
 import { exactDistance, rowNorm, TopK } from '../distance.js';
 import { throwIfAborted } from '../wasm/executor.js';
-import type {
-  Engine,
-  EngineCounters,
-  EngineRequest,
-  EngineResult,
-  Matrix,
-  TrainingSet,
-} from './types.js';
+import type { Engine, EngineRequest, Matrix, TrainingSet } from './types.js';
 
 /** Milliseconds of work between yields to the event loop. */
 const SLICE_MS = 25;
@@ -21,7 +14,7 @@ export class JsEngine implements Engine {
   readonly name = 'js' as const;
   constructor(private readonly train: TrainingSet) {}
 
-  async search(queries: Matrix, req: EngineRequest): Promise<EngineResult> {
+  async search(queries: Matrix, req: EngineRequest) {
     const { k, metric } = req;
     const { matrix: t, norms } = this.train;
     const m = queries.n;
@@ -58,7 +51,7 @@ export class JsEngine implements Engine {
     return { indices, distances };
   }
 
-  counters(): EngineCounters {
+  counters() {
     return { threads: 1, indexSeconds: 0 };
   }
 

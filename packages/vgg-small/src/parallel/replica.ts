@@ -16,6 +16,7 @@ import {
   type OptimizerState,
   type PlainAverage,
   type PlainWeight,
+  plainModelWeights,
   readOptimizerState,
   restoreOptimizer,
 } from '../checkpoint.js';
@@ -259,14 +260,7 @@ export class Replica {
 
   /** The model's weights (`model.weights` order) as plain data. */
   weights(): PlainWeight[] {
-    return this.model.weights.map((w) => {
-      const t = w.read();
-      return {
-        name: w.originalName,
-        shape: [...t.shape],
-        data: t.dataSync().slice() as Float32Array,
-      };
-    });
+    return plainModelWeights(this.model);
   }
 
   /** Tensors and backend buffers this thread's tfjs holds (leak checks). */

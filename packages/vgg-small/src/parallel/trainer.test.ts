@@ -1,4 +1,4 @@
-import { type FashionMnist, loadFashionMnist, scaleImages } from '@fmnist/data';
+import { scaleImages } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,23 +6,16 @@ import { WorkerFailedError } from '../errors.js';
 import { createVggSmall } from '../model.js';
 import { PRESETS } from '../presets.js';
 import { backendDataIds, relError } from '../test-helpers/index.js';
+import { useWasmTraining } from '../test-helpers/training.js';
 import { batchGradients } from '../train/gradients.js';
-import { registerWasmTrainingKernels } from '../wasm-kernels.js';
 import { type DataParallelOptions, DataParallelTrainer, liveWorkerCount } from './trainer.js';
 
-let data: FashionMnist;
-let unregister: () => void;
-beforeAll(async () => {
-  unregister = registerWasmTrainingKernels();
-  await tf.setBackend('wasm');
-  data = await loadFashionMnist();
-});
-afterAll(() => unregister());
+const setup = useWasmTraining();
 
 const N = 96;
 const train = () => ({
-  images: scaleImages(data.train.images.subarray(0, N * 784)),
-  labels: data.train.labels.subarray(0, N),
+  images: scaleImages(setup.data.train.images.subarray(0, N * 784)),
+  labels: setup.data.train.labels.subarray(0, N),
   count: N,
 });
 /** No batch norm, no dropout: the averaged gradient is the whole batch's gradient. */

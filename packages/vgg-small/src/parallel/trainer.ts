@@ -1,7 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Optimizer } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { OptimizerState, PlainAverage, PlainWeight } from '../checkpoint.js';
+import {
+  type OptimizerState,
+  type PlainAverage,
+  type PlainWeight,
+  plainModelWeights,
+} from '../checkpoint.js';
 import { WorkerFailedError } from '../errors.js';
 import type { AugmentSettings } from '../train/options.js';
 import type {
@@ -73,17 +78,6 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-function plainWeights(model: LayersModel): PlainWeight[] {
-  return model.weights.map((w) => {
-    const t = w.read();
-    return {
-      name: w.originalName,
-      shape: [...t.shape],
-      data: t.dataSync().slice() as Float32Array,
-    };
-  });
-}
-
 function shared<T extends Float32Array<ArrayBufferLike> | Uint8Array<ArrayBufferLike>>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
   const ctor = a.constructor as new (b: SharedArrayBuffer) => T;
@@ -143,7 +137,7 @@ export class DataParallelTrainer {
     const buffers = createSharedBuffers(n, trainable, states);
     const images = shared(o.data.images);
     const labels = shared(o.data.labels);
-    const weights = plainWeights(o.model);
+    const weights = plainModelWeights(o.model);
     const entry = workerEntry();
     const threads: Worker[] = [];
     for (let rank = 0; rank < n; rank++) {

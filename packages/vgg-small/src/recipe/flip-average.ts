@@ -1,13 +1,6 @@
 import { add, concat, mul, reverse, scalar, slice, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  type EvaluateResult,
-  evaluateWith,
-  type ImageArray,
-  type LabelledImages,
-  type PredictOptions,
-  predictBatched,
-} from '../evaluate.js';
+import { evaluatorOf, type ImageArray, type PredictOptions, predictBatched } from '../evaluate.js';
 
 /**
  * Test-time flip averaging: the class probabilities of each image averaged with those of its
@@ -36,10 +29,4 @@ export function predictFlipAveraged(
  * Accuracy, loss and predictions as `evaluateModel` gives them, from flip-averaged probabilities
  * ({@link predictFlipAveraged}).
  */
-export function evaluateFlipAveraged(
-  model: LayersModel,
-  data: LabelledImages,
-  options: PredictOptions = {},
-): Promise<EvaluateResult> {
-  return evaluateWith(model, data, () => predictFlipAveraged(model, data.images, options));
-}
+export const evaluateFlipAveraged = evaluatorOf(predictFlipAveraged);

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '../test-helpers/index.js';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { expectConfigError, TORCH } from '../test-helpers/recipe.js';
+import { describe, expect, it } from 'vitest';
+import { expectConfigError, TORCH, useCpuBackend } from '../test-helpers/recipe.js';
 import {
   labelSmoothingLoss,
   smoothedCrossEntropy,
@@ -10,9 +9,7 @@ import {
   smoothLabels,
 } from './label-smoothing.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+useCpuBackend();
 
 const ref = TORCH.labelSmoothing;
 const classes = ref.logits[0]!.length;

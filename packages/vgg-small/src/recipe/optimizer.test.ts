@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '../test-helpers/index.js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { expectValues, fixedGrad, TORCH } from '../test-helpers/recipe.js';
+import { describe, expect, it } from 'vitest';
+import { expectReferenceRun, TORCH, useCpuBackend } from '../test-helpers/recipe.js';
 import { nesterovSgd, setLearningRate, setMomentum } from './optimizer.js';
 import { oneCycleMomentumSchedule, oneCycleSchedule } from './schedules.js';
 import { addWeightDecayToGradients } from './weight-decay.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+useCpuBackend();
 
 /** One scalar variable, `steps` steps of gradient 1; returns its final value. */
 function run(opt: tf.Optimizer, steps: number): number {
@@ -27,30 +24,21 @@ function run(opt: tf.Optimizer, steps: number): number {
 describe('SGD with Nesterov momentum (tfjs MomentumOptimizer, useNesterov)', () => {
   it("matches PyTorch's SGD(nesterov=True, weight_decay) under OneCycleLR with cycled momentum", () => {
     const before = tf.memory().numTensors;
-    const { w0, b0, steps, sgdNesterovOneCycle: ref } = TORCH.optim;
-    const w = tf.tidy(() => tf.variable(tf.tensor2d(w0)));
-    const b = tf.tidy(() => tf.variable(tf.tensor1d(b0)));
+    const { steps, sgdNesterovOneCycle: ref } = TORCH.optim;
     const options = { maxLearningRate: 0.05 };
     const lr = oneCycleSchedule(options);
     const momentum = oneCycleMomentumSchedule(options);
     const opt = nesterovSgd({ learningRate: lr(0, steps), momentum: momentum(0, steps) });
-    for (let step = 0; step < steps; step++) {
+    expectReferenceRun(ref, (grads, variables, step) => {
       setLearningRate(opt, lr(step, steps));
       setMomentum(opt, momentum(step, steps));
-      const grads = [
-        { name: w.name, tensor: tf.tensor2d(fixedGrad(6, step, 0), [3, 2]) },
-        { name: b.name, tensor: tf.tensor1d(fixedGrad(2, step, 2)) },
-      ];
       // weight decay 5e-4 on the kernel (rank 2) only, as the reference's parameter groups
-      const decayed = addWeightDecayToGradients(grads, [w, b], { rate: 5e-4 });
+      const decayed = addWeightDecayToGradients(grads, variables, { rate: 5e-4 });
       expect(decayed[1]).toBe(grads[1]); // the bias is passed through untouched
       opt.applyGradients(decayed);
-      tf.dispose([...grads.map((g) => g.tensor), decayed[0]!.tensor]);
-    }
-    expectValues(w, ref.w);
-    expectValues(b, ref.b);
+      decayed[0]!.tensor.dispose();
+    });
     opt.dispose();
-    tf.dispose([w, b]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

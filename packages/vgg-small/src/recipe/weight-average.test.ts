@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '../test-helpers/index.js';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVggSmall } from '../model.js';
-import { expectConfigError } from '../test-helpers/recipe.js';
+import { expectConfigError, useCpuBackend } from '../test-helpers/recipe.js';
 import { WeightAverage } from './weight-average.js';
 
 let before = 0;
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+useCpuBackend();
 beforeEach(() => {
   before = tf.memory().numTensors;
 });

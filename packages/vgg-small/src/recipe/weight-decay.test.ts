@@ -1,22 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '../test-helpers/index.js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { expectConfigError, expectValues, fixedGrad, TORCH } from '../test-helpers/recipe.js';
+import { describe, expect, it } from 'vitest';
+import {
+  expectConfigError,
+  expectReferenceRun,
+  expectValues,
+  referenceVariables as kernelAndBias,
+  TORCH,
+  useCpuBackend,
+} from '../test-helpers/recipe.js';
 import {
   addWeightDecayToGradients,
   applyDecoupledWeightDecay,
   decayKernelsOnly,
 } from './weight-decay.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-const kernelAndBias = () =>
-  tf.tidy(() => [
-    tf.variable(tf.tensor2d(TORCH.optim.w0)),
-    tf.variable(tf.tensor1d(TORCH.optim.b0)),
-  ]) as [tf.Variable, tf.Variable];
+useCpuBackend();
 
 describe('applyDecoupledWeightDecay', () => {
   it('shrinks the kernels by lr·rate and leaves biases alone (hand-computed)', () => {
@@ -42,23 +40,14 @@ describe('applyDecoupledWeightDecay', () => {
 
   it("with tfjs's Adam, before each step, is PyTorch's AdamW (weight decay on the kernel only)", () => {
     const before = tf.memory().numTensors;
-    const { steps, adamw } = TORCH.optim;
-    const [w, b] = kernelAndBias();
+    const { adamw } = TORCH.optim;
     const adam = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
-    for (let step = 0; step < steps; step++) {
-      const grads = [
-        { name: w.name, tensor: tf.tensor2d(fixedGrad(6, step, 0), [3, 2]) },
-        { name: b.name, tensor: tf.tensor1d(fixedGrad(2, step, 2)) },
-      ];
+    expectReferenceRun(adamw, (grads, variables) => {
       // PyTorch (and the paper's Algorithm 2) decay the weights the gradient was taken at.
-      applyDecoupledWeightDecay([w, b], { rate: 0.1, learningRate: 0.01 });
+      applyDecoupledWeightDecay(variables, { rate: 0.1, learningRate: 0.01 });
       adam.applyGradients(grads);
-      tf.dispose(grads.map((g) => g.tensor));
-    }
-    expectValues(w, adamw.w);
-    expectValues(b, adamw.b);
+    });
     adam.dispose();
-    tf.dispose([w, b]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

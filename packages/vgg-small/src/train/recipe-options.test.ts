@@ -1,42 +1,23 @@
 // The recipe options of trainVggSmall (schedule, optimizer, label smoothing, weight decay, weight
 // averaging) on a tiny model and a few hundred real images, on one thread and on two workers.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FashionMnist, loadFashionMnist } from '@fmnist/data';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLatestCheckpoint } from '../checkpoint.js';
-import { AbortedError, InvalidConfigError } from '../errors.js';
+import { InvalidConfigError } from '../errors.js';
 import { createVggSmall } from '../model.js';
 import { PRESETS } from '../presets.js';
 import { oneCycleSchedule } from '../recipe/schedules.js';
 import { backendDataIds } from '../test-helpers/index.js';
-import { type TrainOptions, trainVggSmall } from '../train.js';
-import { registerWasmTrainingKernels } from '../wasm-kernels.js';
+import { subset, trainAborted, useWasmTraining } from '../test-helpers/training.js';
+import { trainVggSmall } from '../train.js';
+import type { TrainOptions } from './options.js';
 
-let data: FashionMnist;
-let root: string;
-let unregister: () => void;
-
-beforeAll(async () => {
-  unregister = registerWasmTrainingKernels();
-  await tf.setBackend('wasm');
-  data = await loadFashionMnist();
-  root = await mkdtemp(join(tmpdir(), 'vgg-recipe-'));
-});
-afterAll(async () => {
-  unregister();
-  await rm(root, { recursive: true, force: true });
-});
+const setup = useWasmTraining('vgg-recipe-');
 
 const MODEL = { blockFilters: [4, 8], convsPerBlock: 1, denseUnits: [16], seed: 3 };
-const train = () => ({
-  images: data.train.images.subarray(0, 300 * 784),
-  labels: data.train.labels.subarray(0, 300),
-  count: 300,
-});
+const train = () => subset(setup.data.train, 300);
 const BASE: TrainOptions = {
   epochs: 2,
   batchSize: 50,
@@ -171,25 +152,16 @@ describe('trainVggSmall recipe options', () => {
       const full = createVggSmall(MODEL);
       const a = await trainVggSmall(full, train(), {
         ...options,
-        checkpointDir: join(root, `full${workers}`),
+        checkpointDir: join(setup.root, `full${workers}`),
       });
       expect(a.history.loss.at(-1)!).toBeLessThan(a.history.loss[0]!);
-      const ckpt = await readLatestCheckpoint(join(root, `full${workers}`));
+      const ckpt = await readLatestCheckpoint(join(setup.root, `full${workers}`));
       expect(ckpt?.optimizer.average?.updates).toBe(steps);
       tf.dispose([...Object.values(ckpt!.modelWeights)]);
 
-      const dir = join(root, `cut${workers}`);
-      const controller = new AbortController();
+      const dir = join(setup.root, `cut${workers}`);
       const first = createVggSmall(MODEL);
-      const err = await trainVggSmall(first, train(), {
-        ...options,
-        checkpointDir: dir,
-        signal: controller.signal,
-        onEpochEnd: (epoch) => {
-          if (epoch === 0) controller.abort();
-        },
-      }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(AbortedError);
+      await trainAborted(first, train(), { ...options, checkpointDir: dir }, { epoch: 0 });
       first.dispose();
       const resumed = createVggSmall(MODEL);
       const b = await trainVggSmall(resumed, train(), { ...options, checkpointDir: dir });

@@ -1,21 +1,25 @@
 import { backend_util, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { UnsupportedKernelInputError } from '../errors.js';
 
-type Conv2DGeometry = Pick<Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dimRoundingMode'>;
+type Conv2DGeometry = Pick<
+  Conv2DBackpropFilterAttrs,
+  'strides' | 'pad' | 'dimRoundingMode' | 'dataFormat'
+>;
 
-/** Throws unless the data are NHWC (the only layout these kernels implement). */
-export function assertNhwc(kernel: string, dataFormat: string | undefined): void {
+/**
+ * tfjs-core's geometry of an undilated NHWC convolution of `xShape` by `filterShape`, for the
+ * kernel named `kernel`: throws {@link UnsupportedKernelInputError} unless the data are NHWC (the
+ * only layout these kernels implement).
+ */
+export function convInfo(
+  kernel: string,
+  xShape: number[],
+  filterShape: number[],
+  { strides, pad, dimRoundingMode, dataFormat }: Conv2DGeometry,
+): backend_util.Conv2DInfo {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
     throw new UnsupportedKernelInputError({ kernel, dataFormat });
   }
-}
-
-/** tfjs-core's geometry of an undilated NHWC convolution of `xShape` by `filterShape`. */
-export function convInfo(
-  xShape: number[],
-  filterShape: number[],
-  { strides, pad, dimRoundingMode }: Conv2DGeometry,
-): backend_util.Conv2DInfo {
   return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],

@@ -6,7 +6,7 @@ import {
   type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { assertNhwc, convDims, convInfo } from './conv-info.js';
+import { convDims, convInfo } from './conv-info.js';
 import { heapF32, type WasmHeapBackend, type WasmKernelArgs, wasmKernelConfig } from './heap.js';
 import { callShipped } from './registry.js';
 
@@ -20,14 +20,24 @@ function conv2DBackpropFilter({
   backend,
   attrs,
 }: WasmKernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>): TensorInfo {
-  const x = inputs.x!;
-  const dy = inputs.dy!;
-  assertNhwc('Conv2DBackpropFilter', attrs.dataFormat);
-  const info = convInfo(x.shape, attrs.filterShape, attrs);
-  if (info.filterHeight * info.filterWidth * info.inChannels <= IM2COL_MAX_ROWS) {
-    return filterGradIm2col(backend, x, dy, info);
-  }
-  return filterGradAsConv(backend, x, dy, info);
+  const args: FilterGradArgs = {
+    be: backend,
+    x: inputs.x!,
+    dy: inputs.dy!,
+    info: convInfo('Conv2DBackpropFilter', inputs.x!.shape, attrs.filterShape, attrs),
+  };
+  const { filterHeight, filterWidth, inChannels } = args.info;
+  return filterHeight * filterWidth * inChannels <= IM2COL_MAX_ROWS
+    ? filterGradIm2col(args)
+    : filterGradAsConv(args);
+}
+
+/** What both ways of computing the filter gradient take: the backend, x, dy and the geometry. */
+interface FilterGradArgs {
+  be: WasmHeapBackend;
+  x: TensorInfo;
+  dy: TensorInfo;
+  info: backend_util.Conv2DInfo;
 }
 
 /** Below this many filter rows (KH·KW·C), the filter gradient is one matrix product over im2col. */
@@ -42,12 +52,7 @@ const FILTER_GRAD_CHUNK = 8192;
  * im2col [B·OH·OW, KH·KW·C] (small here, and cheap for XNNPACK to pack), then transpose the tiny
  * [F, KH·KW·C] result.
  */
-function filterGradIm2col(
-  be: WasmHeapBackend,
-  x: TensorInfo,
-  dy: TensorInfo,
-  info: backend_util.Conv2DInfo,
-): TensorInfo {
+function filterGradIm2col({ be, x, dy, info }: FilterGradArgs): TensorInfo {
   const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
   const Q = B * OH * OW;
   const rows = KH * KW * C;
@@ -111,12 +116,7 @@ function filterGradIm2col(
  * [C, H, W, B], filter dy′ = dy as [OH, OW, B, F] dilated by the stride, output [C, KH, KW, F].
  * Two cache-blocked transposes on the wasm heap, then the forward wasm Conv2D kernel (XNNPACK).
  */
-function filterGradAsConv(
-  be: WasmHeapBackend,
-  x: TensorInfo,
-  dy: TensorInfo,
-  info: backend_util.Conv2DInfo,
-): TensorInfo {
+function filterGradAsConv({ be, x, dy, info }: FilterGradArgs): TensorInfo {
   const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
   // Padding after the image so that the output is KH×KW; input rows/columns that no output reads
   // (negative padding) are left out of x′.

@@ -5,7 +5,7 @@ import {
   type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { assertNhwc, convDims, convInfo } from './conv-info.js';
+import { convDims, convInfo } from './conv-info.js';
 import { heapF32, type WasmKernelArgs, wasmKernelConfig } from './heap.js';
 import { callShipped } from './registry.js';
 
@@ -20,9 +20,9 @@ function conv2DBackpropInput({
 }: WasmKernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo {
   const dy = inputs.dy!;
   const filter = inputs.filter!;
-  assertNhwc('Conv2DBackpropInput', attrs.dataFormat);
-  const info = convInfo(attrs.inputShape, filter.shape, attrs);
-  const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(info);
+  const { B, H, W, C, OH, OW, F, KH, KW, sh, sw, pt, pl } = convDims(
+    convInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs),
+  );
 
   // Flipped filter [KH, KW, F, C]; a new tensor each call (XNNPACK caches packed filters by id).
   const flipped = be.makeOutput([KH, KW, F, C], 'float32');

@@ -1,21 +1,21 @@
 /**
- * Minimal .npy (NumPy format 1.0) read/write for C-ordered uint8 / int32 / float32 / float64
- * arrays, so the benchmarks and the scikit-learn test can hand the same arrays to Python. Writes
- * are atomic.
+ * @internal Minimal .npy (NumPy format 1.0) read/write for C-ordered uint8 / int32 / float32 /
+ * float64 arrays, so that `@fmnist/knn/sklearn` and the benchmarks can hand the same arrays to
+ * Python. Writes are atomic.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 type NpyArray = Uint8Array | Int32Array | Float32Array | Float64Array;
 
-const DESCR: Record<string, string> = {
-  Uint8Array: '|u1',
-  Int32Array: '<i4',
-  Float32Array: '<f4',
-  Float64Array: '<f8',
-};
+/** NumPy's name of the element type (a Node `Buffer` is a `Uint8Array`). */
+function descrOf(a: NpyArray): string {
+  if (a instanceof Uint8Array) return '|u1';
+  if (a instanceof Int32Array) return '<i4';
+  return a instanceof Float32Array ? '<f4' : '<f8';
+}
 
-export function writeNpy(path: string, a: NpyArray, shape: number[]): void {
-  const descr = DESCR[a.constructor.name];
+export function writeNpy(path: string, a: NpyArray, shape: readonly number[]): void {
+  const descr = descrOf(a);
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const pad = 64 - ((10 + header.length + 1) % 64);
   header = `${header}${' '.repeat(pad % 64)}\n`;
