@@ -47,6 +47,31 @@ const PRUNED_JOB = 64;
 const BRUTE_JOB = 32;
 /** Most query rows per matmul job (each job streams the whole training set once). */
 const MATMUL_JOB = 128;
+/** Query rows of the first jobs (the ramp of {@link jobBounds}). */
+const FIRST_JOB = 4;
+
+/**
+ * Job boundaries over `rows` query rows: `threads` jobs of FIRST_JOB rows, then `threads` of twice
+ * that, and so on up to `jobRows`. V8 first runs a WebAssembly function as baseline (Liftoff) code,
+ * several times slower on these SIMD loops, and switches to optimised code only on the next call,
+ * never within a running one: with jobs of full size from the start, every thread spent its whole
+ * first job in baseline code (0.5–0.9 s of a 2 s matmul search, measured on Gaussian 50,000 × 256).
+ * Small first jobs make the switch happen early; the code is shared by all threads.
+ */
+export function jobBounds(rows: number, jobRows: number, threads: number): number[] {
+  const bounds = [0];
+  let size = Math.min(FIRST_JOB, jobRows);
+  let sameSize = 0;
+  for (let q = 0; q < rows; ) {
+    q = Math.min(rows, q + size);
+    bounds.push(q);
+    if (++sameSize >= threads && size < jobRows) {
+      size = Math.min(jobRows, size * 2);
+      sameSize = 0;
+    }
+  }
+  return bounds;
+}
 /** Bytes of training rows per block of the matmul scan (they stay in the core's L2 cache). */
 const MATMUL_BLOCK_BYTES = 256 * 1024;
 /** Training rows per cache block of the brute-force scan. */
@@ -106,6 +131,8 @@ export class WasmSearch {
           u8.set((train.data as Uint8Array).subarray(i * d, (i + 1) * d), trainPtr + i * stride);
         }
       }
+    } else if (stride === d * 4) {
+      heap.f32().set((train.data as Float32Array).subarray(0, n * d), trainPtr / 4);
     } else {
       const f32 = heap.f32();
       f32.fill(0, trainPtr / 4, (trainPtr + n * stride) / 4);
@@ -590,19 +617,15 @@ export class WasmSearch {
           asU8: qU8,
           order,
         });
-        const jobs = Math.ceil(rowsHere / jobRows);
+        const bounds = jobBounds(rowsHere, jobRows, this.executor.size);
         const fn = req.mode === 'pruned' ? 'prunedRange' : matmul ? 'matmulRange' : 'bruteRange';
         await this.executor.run(
-          jobs,
-          (i, slot) => {
-            const q0 = i * jobRows;
-            const q1 = Math.min(rowsHere, q0 + jobRows);
-            return { fn, args: [ctx, this.works[slot], q0, q1, q0] };
-          },
+          bounds.length - 1,
+          (i, slot) => ({ fn, args: [ctx, this.works[slot], bounds[i], bounds[i + 1], bounds[i]] }),
           {
             signal: req.signal,
             onJobDone: (i) => {
-              done += Math.min(rowsHere, (i + 1) * jobRows) - i * jobRows;
+              done += bounds[i + 1] - bounds[i];
               req.onProgress?.(done);
             },
           },
