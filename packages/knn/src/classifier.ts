@@ -23,6 +23,7 @@ import { type Matrix, type MatrixInput, toMatrix } from './matrix.js';
 import { checkKeys, intAtLeast, oneOf } from './options.js';
 import { classScores, decide, normalizeScores, type TieBreak, type Weights } from './vote.js';
 import { defaultThreadCount, throwIfAborted } from './wasm/executor.js';
+import { orderedData, reserveRows } from './wasm/resident.js';
 import type { PruneStats } from './wasm/search.js';
 
 export type { EngineName };
@@ -266,7 +267,15 @@ export class KNeighborsClassifier {
    * (integer numbers). Cheap: indexes are built on the first search (or by {@link prepare}).
    */
   fit(X: MatrixInput, y: ArrayLike<number>): this {
-    let train = toMatrix(X, 'training');
+    // Rows searched by worker threads go straight into the WebAssembly memory the search will
+    // adopt: one copy of the training set, not two.
+    const threadsFor = (n: number, d: number) =>
+      this.threads ?? (n * d >= SMALL_VALUES ? defaultThreadCount() : 1);
+    let train = toMatrix(X, 'training', (kind, n, d) =>
+      threadsFor(n, d) > 1 && !(kind === 'u8' && d > MAX_U8_FEATURES)
+        ? reserveRows(kind, n, d)
+        : undefined,
+    );
     // The uint8 kernels add in int32: exact up to 33,025 features (255² per feature).
     if (train.kind === 'u8' && train.d > MAX_U8_FEATURES) {
       train = { ...train, kind: 'f32', data: Float32Array.from(train.data) };
@@ -279,9 +288,10 @@ export class KNeighborsClassifier {
     const pos = new Map<number, number>();
     for (let i = 0; i < classes.length; i++) pos.set(classes[i], i);
     const classOf = labels.map((l) => pos.get(l) as number);
-    const maxAbs = train.maxAbs ?? maxAbsOf(train.data);
+    // toMatrix finds the largest |value| of training rows on its way.
+    const maxAbs = train.maxAbs ?? 0;
     this.dispose();
-    const threads = this.threads ?? (train.n * train.d >= SMALL_VALUES ? defaultThreadCount() : 1);
+    const threads = threadsFor(train.n, train.d);
     this.fitted = {
       train,
       labels,
@@ -442,10 +452,11 @@ export class KNeighborsClassifier {
   /** A JSON-safe copy of the fitted model (options, rows and labels; the index is rebuilt on load). */
   toJSON(): SerializedKNeighborsClassifier {
     const f = this.need('toJSON');
+    const rows = orderedData(f.train);
     const data =
-      f.train.kind === 'u8'
-        ? (f.train.data as Uint8Array)
-        : new Uint8Array(f.train.data.buffer, f.train.data.byteOffset, f.train.data.byteLength);
+      rows instanceof Uint8Array
+        ? rows
+        : new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
     return {
       format: '@fmnist/knn',
       version: 1,
@@ -559,21 +570,4 @@ function toLabels(y: unknown, n: number): Int32Array {
     labels[i] = v;
   }
   return labels;
-}
-
-/**
- * The largest |value| of the training rows. One loop per array type, so that each is compiled for
- * its own type (a loop over the union is several times slower on millions of values).
- */
-function maxAbsOf(data: Matrix['data']): number {
-  let m = 0;
-  if (data instanceof Float32Array) {
-    for (let i = 0; i < data.length; i++) {
-      const a = Math.abs(data[i]);
-      if (a > m) m = a;
-    }
-  } else {
-    for (let i = 0; i < data.length; i++) if (data[i] > m) m = data[i];
-  }
-  return m;
 }

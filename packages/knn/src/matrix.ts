@@ -4,6 +4,7 @@ import {
   InvalidInputError,
   NonFiniteFeatureError,
 } from './errors.js';
+import type { ResidentRows } from './wasm/resident.js';
 
 /** Row-major numbers with their shape: the plain (non-tensor) matrix input. */
 export interface MatrixData {
@@ -34,8 +35,44 @@ export interface Matrix {
   data: Uint8Array | Float32Array;
   n: number;
   d: number;
-  /** The largest |value|, when the conversion found it on the way (float32 input). */
+  /** The largest |value|, when the conversion found it on the way. */
   maxAbs?: number;
+  /** Set when `data` lies in the WebAssembly memory the search will use (see {@link Placement}). */
+  resident?: ResidentRows;
+}
+
+/**
+ * Where {@link toMatrix} may put its copy of the values: memory of the caller's choosing (fit()
+ * writes training rows straight into the search's WebAssembly memory), or undefined for a new array.
+ */
+export type Placement = (
+  kind: 'u8' | 'f32',
+  n: number,
+  d: number,
+) => { data: Uint8Array | Float32Array; resident: ResidentRows } | undefined;
+
+/** A copy of `values` as `kind`, placed by `place` when it can, else in a new array. */
+function copyAs(
+  kind: 'u8' | 'f32',
+  values: ArrayLike<number>,
+  n: number,
+  d: number,
+  maxAbs: number | undefined,
+  place: Placement | undefined,
+): Matrix {
+  const len = n * d;
+  const spot = place?.(kind, n, d);
+  const src =
+    ArrayBuffer.isView(values) && values.length > len
+      ? (values as Float32Array).subarray(0, len)
+      : values;
+  if (spot) {
+    spot.data.set(src);
+    return { kind, data: spot.data, n, d, maxAbs, resident: spot.resident };
+  }
+  const data = kind === 'u8' ? new Uint8Array(len) : new Float32Array(len);
+  data.set(src);
+  return { kind, data, n, d, maxAbs };
 }
 
 type Where = 'training' | 'query';
@@ -89,7 +126,13 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * it for that one array type (the generic loop's element access is several times slower on the
  * millions of values of a training set). Every float32 is in range; only NaN and ±Infinity fail.
  */
-function fromFloat32(values: Float32Array, n: number, d: number, where: Where): Matrix {
+function fromFloat32(
+  values: Float32Array,
+  n: number,
+  d: number,
+  where: Where,
+  place: Placement | undefined,
+): Matrix {
   const len = n * d;
   let allBytes = true;
   let maxAbs = 0;
@@ -102,15 +145,21 @@ function fromFloat32(values: Float32Array, n: number, d: number, where: Where): 
     if (a > maxAbs) maxAbs = a;
     if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
-  if (allBytes) return { kind: 'u8', data: Uint8Array.from(values.subarray(0, len)), n, d, maxAbs };
-  return { kind: 'f32', data: values.slice(0, len), n, d, maxAbs };
+  return copyAs(allBytes ? 'u8' : 'f32', values, n, d, maxAbs, place);
 }
 
 /** Copies numbers into float32, or into uint8 when every value is an integer in 0..255. */
-function fromNumbers(values: ArrayLike<unknown>, n: number, d: number, where: Where): Matrix {
+function fromNumbers(
+  values: ArrayLike<unknown>,
+  n: number,
+  d: number,
+  where: Where,
+  place?: Placement,
+): Matrix {
   const len = n * d;
-  if (values instanceof Float32Array) return fromFloat32(values, n, d, where);
+  if (values instanceof Float32Array) return fromFloat32(values, n, d, where, place);
   let allBytes = true;
+  let maxAbs = 0;
   const typed = ArrayBuffer.isView(values);
   for (let i = 0; i < len; i++) {
     const v = values[i];
@@ -119,21 +168,22 @@ function fromNumbers(values: ArrayLike<unknown>, n: number, d: number, where: Wh
     if (!Number.isFinite(x)) {
       throw new NonFiniteFeatureError({ where, row: Math.floor(i / d), column: i % d, value: x });
     }
-    if (Math.abs(x) > FLOAT32_MAX) {
+    const a = Math.abs(x);
+    if (a > FLOAT32_MAX) {
       throw new FeatureOverflowError({ where, row: Math.floor(i / d), column: i % d, value: x });
     }
+    if (a > maxAbs) maxAbs = a;
     if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
-  if (allBytes) {
-    const u = new Uint8Array(len);
-    for (let i = 0; i < len; i++) u[i] = values[i] as number;
-    return { kind: 'u8', data: u, n, d };
-  }
-  const f = new Float32Array(len);
-  for (let i = 0; i < len; i++) f[i] = values[i] as number;
+  if (allBytes) return copyAs('u8', values as ArrayLike<number>, n, d, maxAbs, place);
+  const m = copyAs('f32', values as ArrayLike<number>, n, d, undefined, place);
+  const f = m.data;
   // Values just above FLOAT32_MAX that round to it are fine; the check above caught the rest.
+  let fMax = 0;
   for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(f[i])) {
+    const a = Math.abs(f[i]);
+    if (a > fMax) fMax = a;
+    if (a === Number.POSITIVE_INFINITY) {
       throw new FeatureOverflowError({
         where,
         row: Math.floor(i / d),
@@ -142,10 +192,12 @@ function fromNumbers(values: ArrayLike<unknown>, n: number, d: number, where: Wh
       });
     }
   }
-  return { kind: 'f32', data: f, n, d };
+  // The largest |value| after rounding to float32 (what the search sees).
+  m.maxAbs = fMax;
+  return m;
 }
 
-function fromRows(rows: ArrayLike<unknown>, where: Where): Matrix {
+function fromRows(rows: ArrayLike<unknown>, where: Where, place: Placement | undefined): Matrix {
   const n = rows.length;
   const first = rows[0];
   if (n > 0 && (typeof first === 'number' || typeof first === 'string' || first === null)) {
@@ -173,7 +225,7 @@ function fromRows(rows: ArrayLike<unknown>, where: Where): Matrix {
       flat[i * d + j] = v as number;
     }
   }
-  return fromNumbers(flat, n, d, where);
+  return fromNumbers(flat, n, d, where, place);
 }
 
 function rowLength(r: unknown, i: number, where: Where): number {
@@ -187,9 +239,10 @@ function rowLength(r: unknown, i: number, where: Where): number {
 
 /**
  * Converts any accepted input to a {@link Matrix}, copying it (later changes to the caller's array
- * do not reach the model) and checking that every value is a finite number within float32's range.
+ * do not reach the model; `place` may say where the copy goes) and checking that every value is a
+ * finite number within float32's range.
  */
-export function toMatrix(input: MatrixInput, where: Where): Matrix {
+export function toMatrix(input: MatrixInput, where: Where, place?: Placement): Matrix {
   if (isTensor(input)) {
     if (input.shape.length !== 2) {
       throw new InvalidInputError({
@@ -202,7 +255,7 @@ export function toMatrix(input: MatrixInput, where: Where): Matrix {
       });
     }
     const [n, d] = input.shape as [number, number];
-    return fromNumbers(input.dataSync() as ArrayLike<number>, n, d, where);
+    return fromNumbers(input.dataSync() as ArrayLike<number>, n, d, where, place);
   }
   if (isMatrixData(input)) {
     const { data } = input;
@@ -213,12 +266,17 @@ export function toMatrix(input: MatrixInput, where: Where): Matrix {
     }
     const [n, d] = checkShape(input.shape, data.length);
     if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) {
-      return { kind: 'u8', data: new Uint8Array(data), n, d };
+      let maxAbs: number | undefined;
+      if (where === 'training') {
+        maxAbs = 0;
+        for (let i = 0; i < data.length; i++) if (data[i] > maxAbs) maxAbs = data[i];
+      }
+      return copyAs('u8', data, n, d, maxAbs, place);
     }
-    return fromNumbers(data, n, d, where);
+    return fromNumbers(data, n, d, where, place);
   }
   if (input && typeof (input as ArrayLike<unknown>).length === 'number') {
-    return fromRows(input as ArrayLike<unknown>, where);
+    return fromRows(input as ArrayLike<unknown>, where, place);
   }
   throw new InvalidInputError({
     message: `Got ${describeValue(input)}; expected { data, shape: [rows, features] }, a 2-D tfjs tensor, or an array of rows.`,

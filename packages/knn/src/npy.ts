@@ -35,8 +35,24 @@ export function readNpyInt32(path: string): Int32Array {
   const hl = b.readUInt16LE(8);
   const header = b.subarray(10, 10 + hl).toString('latin1');
   if (!header.includes("'<i4'")) throw new Error(`${path}: expected int32, got ${header}`);
-  const body = b.subarray(10 + hl);
-  return new Int32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+  return view(b.subarray(10 + hl), Int32Array);
+}
+
+type Ctor<T> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * The body's values in place when they are aligned for the type (NumPy pads headers so that they
+ * are), else in a copy: no second copy of a large file in memory (the benchmark measures peak RSS).
+ */
+function view<T>(body: Buffer, Type: Ctor<T>): T {
+  const size = Type.BYTES_PER_ELEMENT;
+  const length = Math.floor(body.byteLength / size);
+  if (body.byteOffset % size === 0) return new Type(body.buffer, body.byteOffset, length);
+  const copy = body.buffer.slice(body.byteOffset, body.byteOffset + length * size);
+  return new Type(copy, 0, length);
 }
 
 /** Any array {@link writeNpy} writes (little-endian, C order), with its shape. */
@@ -52,16 +68,15 @@ export function readNpy(path: string): { data: NpyArray; shape: number[] } {
     .map(Number);
   if (header.includes("'fortran_order': True")) throw new Error(`${path}: Fortran order`);
   const body = b.subarray(10 + hl);
-  const copy = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
   const data =
     descr === '|u1'
-      ? new Uint8Array(copy)
+      ? view(body, Uint8Array)
       : descr === '<i4'
-        ? new Int32Array(copy)
+        ? view(body, Int32Array)
         : descr === '<f4'
-          ? new Float32Array(copy)
+          ? view(body, Float32Array)
           : descr === '<f8'
-            ? new Float64Array(copy)
+            ? view(body, Float64Array)
             : undefined;
   if (!data) throw new Error(`${path}: unsupported dtype ${descr}`);
   return { data, shape };

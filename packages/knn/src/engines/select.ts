@@ -1,6 +1,7 @@
 import { type CoreMetric, exactDistance, rowNorms } from '../distance.js';
 import { UnsupportedEngineError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
+import { ordered, orderedData } from '../wasm/resident.js';
 import { wasmSimdSupported } from '../wasm/runtime.js';
 import { WasmSearch } from '../wasm/search.js';
 import { JsEngine } from './js.js';
@@ -179,8 +180,12 @@ export class EngineSet {
 
   private async make(name: ResolvedEngineName, signal?: AbortSignal): Promise<Engine> {
     const { host } = this;
-    if (name === 'js') return new JsEngine({ matrix: host.train, norms: this.trainNorms() });
-    if (name === 'tfjs') return TfjsEngine.create({ matrix: host.train, norms: this.trainNorms() });
+    // (`ordered`: the rows in the caller's order, should a pruned index have reordered fit()'s copy.)
+    if (name === 'js')
+      return new JsEngine({ matrix: ordered(host.train), norms: this.trainNorms() });
+    if (name === 'tfjs') {
+      return TfjsEngine.create({ matrix: ordered(host.train), norms: this.trainNorms() });
+    }
     const wasm = await this.wasmSearch(signal);
     if (name === 'pruned') {
       await wasm.addIndex(host.train, {
@@ -204,7 +209,7 @@ export class EngineSet {
 
   private trainNorms(): Float64Array | undefined {
     if (this.host.metric !== 'cosine') return undefined;
-    this.norms ??= rowNorms(this.host.train);
+    this.norms ??= rowNorms(ordered(this.host.train));
     return this.norms;
   }
 
@@ -251,6 +256,7 @@ export class EngineSet {
       (_, j) => sampleRows[Math.floor(((j + 0.5) * rows) / nq)] + 1,
     );
     const norms = metric === 'cosine' ? this.trainNorms() : undefined;
+    const rowsNow = orderedData(train);
     const ks = Math.max(1, Math.min(rows, Math.round((host.k * rows) / n)));
     const ratios: number[] = [];
     const dist = new Float64Array(rows);
@@ -259,9 +265,9 @@ export class EngineSet {
       for (let s = 0; s < rows; s++) {
         const v = exactDistance({
           metric,
-          a: train.data,
+          a: rowsNow,
           i: q,
-          b: train.data,
+          b: rowsNow,
           j: sampleRows[s],
           d,
           normA: norms?.[q],
@@ -281,9 +287,7 @@ export class EngineSet {
     if (contrast > CONTRAST_MAX) {
       choice = this.bruteEngine;
     } else {
-      const engine = await this.get('pruned', signal);
-      const wasm = await this.wasmSearch(signal);
-      const before = wasm.stats.exact;
+      // The probe rows are copied before the index is built (it may reorder fit()'s rows).
       const probe: Matrix = {
         kind: train.kind,
         data: train.kind === 'u8' ? new Uint8Array(nq * d) : new Float32Array(nq * d),
@@ -291,8 +295,11 @@ export class EngineSet {
         d,
       };
       queryRows.forEach((r, i) => {
-        probe.data.set(train.data.subarray(r * d, (r + 1) * d), i * d);
+        probe.data.set(rowsNow.subarray(r * d, (r + 1) * d), i * d);
       });
+      const engine = await this.get('pruned', signal);
+      const wasm = await this.wasmSearch(signal);
+      const before = wasm.stats.exact;
       await engine.search(probe, {
         k: Math.min(n, host.k + 1),
         metric,

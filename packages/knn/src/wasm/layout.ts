@@ -83,3 +83,13 @@ export const D2 = 64;
 export const BASIS_COLS = 64;
 /** Principal components used: the basis has min(d, 63) non-zero columns. */
 export const MAX_COMPONENTS = 63;
+
+/** Bytes per uint8 training row in WebAssembly memory: whole 16-byte vectors. */
+export function u8Stride(d: number): number {
+  return Math.ceil(d / 16) * 16;
+}
+
+/** Bytes per float32 training row in WebAssembly memory: whole 16-byte vectors. */
+export function f32Stride(d: number): number {
+  return Math.ceil(d / 4) * 16;
+}

@@ -90,6 +90,16 @@ export class WasmHeap {
     return new WasmHeap(module, memory, shared);
   }
 
+  /**
+   * A heap on a shared memory that already holds data below `top` (the training rows fit() wrote
+   * there: `ResidentRows`); allocations start above it.
+   */
+  static async adopt(memory: WebAssembly.Memory, top: number): Promise<WasmHeap> {
+    const heap = new WasmHeap(await kernelsModule(true), memory, true);
+    heap.top = Math.max(heap.top, Math.ceil(top / 16) * 16);
+    return heap;
+  }
+
   /** Bytes in use. */
   get used(): number {
     return this.top;

@@ -2,7 +2,19 @@ import { type CoreMetric, METRIC_CODE } from '../distance.js';
 import type { Matrix } from '../matrix.js';
 import { leadingEigenvectors } from '../pca.js';
 import { createExecutor, type Executor, throwIfAborted } from './executor.js';
-import { BASIS_COLS, CTX_BYTES, D1, D2, M, MAX_COMPONENTS, MF, W } from './layout.js';
+import {
+  BASIS_COLS,
+  CTX_BYTES,
+  D1,
+  D2,
+  f32Stride,
+  M,
+  MAX_COMPONENTS,
+  MF,
+  u8Stride,
+  W,
+} from './layout.js';
+import { orderedData, type ResidentRows } from './resident.js';
 import { WasmHeap } from './runtime.js';
 
 /** Counters of the pruned search, summed over threads (for benchmarks and tests). */
@@ -79,13 +91,6 @@ const BRUTE_BLOCK_BYTES = 192 * 1024;
 /** Rows whose first bound seeds the k-th distance. */
 const SEED_ROWS = 16;
 
-function u8Stride(d: number): number {
-  return Math.ceil(d / 16) * 16;
-}
-function f32Stride(d: number): number {
-  return Math.ceil(d / 4) * 16;
-}
-
 /**
  * The training set in WebAssembly memory, with (optionally) the principal-component bound index,
  * and the brute-force and pruned exact searches over it, on one or more threads.
@@ -109,8 +114,16 @@ export class WasmSearch {
   private matmulOk: boolean | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private zGrid: ZGrid | undefined;
+  /** fit()'s memory, when this search adopted it. */
+  private readonly resident: ResidentRows | undefined;
 
-  private constructor(heap: WasmHeap, executor: Executor, train: Matrix, opts: WasmSearchOptions) {
+  private constructor(
+    heap: WasmHeap,
+    executor: Executor,
+    train: Matrix,
+    opts: WasmSearchOptions,
+    resident: ResidentRows | undefined,
+  ) {
     this.heap = heap;
     this.executor = executor;
     this.n = train.n;
@@ -121,26 +134,26 @@ export class WasmSearch {
     const { n, d } = train;
     const stride = train.kind === 'u8' ? u8Stride(d) : f32Stride(d);
     this.model = heap.allocZeroed(CTX_BYTES);
-    const trainPtr = heap.alloc(n * stride);
-    const u8 = heap.u8();
-    if (train.kind === 'u8') {
-      if (stride === d) u8.set(train.data as Uint8Array, trainPtr);
+    this.resident = resident;
+    // The rows fit() wrote into this memory are used where they lie; others are copied in.
+    const trainPtr = resident ? resident.ptr : heap.alloc(n * stride);
+    const data = resident ? train.data : orderedData(train);
+    if (!resident && train.kind === 'u8') {
+      const u8 = heap.u8();
+      if (stride === d) u8.set(data as Uint8Array, trainPtr);
       else {
         u8.fill(0, trainPtr, trainPtr + n * stride);
         for (let i = 0; i < n; i++) {
-          u8.set((train.data as Uint8Array).subarray(i * d, (i + 1) * d), trainPtr + i * stride);
+          u8.set((data as Uint8Array).subarray(i * d, (i + 1) * d), trainPtr + i * stride);
         }
       }
-    } else if (stride === d * 4) {
-      heap.f32().set((train.data as Float32Array).subarray(0, n * d), trainPtr / 4);
-    } else {
+    } else if (!resident && stride === d * 4) {
+      heap.f32().set((data as Float32Array).subarray(0, n * d), trainPtr / 4);
+    } else if (!resident) {
       const f32 = heap.f32();
       f32.fill(0, trainPtr / 4, (trainPtr + n * stride) / 4);
       for (let i = 0; i < n; i++) {
-        f32.set(
-          (train.data as Float32Array).subarray(i * d, (i + 1) * d),
-          (trainPtr + i * stride) / 4,
-        );
+        f32.set((data as Float32Array).subarray(i * d, (i + 1) * d), (trainPtr + i * stride) / 4);
       }
     }
     const ctx = this.model;
@@ -157,7 +170,6 @@ export class WasmSearch {
     if (opts.metric === 'cosine') {
       const norms = heap.alloc(n * 8, 8);
       const f64 = heap.f64();
-      const data = train.data;
       for (let i = 0; i < n; i++) {
         let s = 0;
         for (let t = i * d, e = t + d; t < e; t++) s += data[t] * data[t];
@@ -182,11 +194,27 @@ export class WasmSearch {
     this.persistentTop = heap.mark();
   }
 
-  /** Copies the training rows into WebAssembly memory and builds the bound index when asked. */
+  /**
+   * Copies the training rows into WebAssembly memory (or adopts the memory fit() wrote them to,
+   * when no other search has) and builds the bound index when asked.
+   */
   static async create(train: Matrix, opts: WasmSearchOptions): Promise<WasmSearch> {
-    const heap = await WasmHeap.create(opts.threads > 1);
+    const resident =
+      train.resident && !train.resident.claimed && opts.threads > 1 ? train.resident : undefined;
+    let heap: WasmHeap;
+    if (resident) {
+      resident.claimed = true;
+      try {
+        heap = await WasmHeap.adopt(resident.memory, resident.ptr + train.n * resident.stride);
+      } catch (e) {
+        resident.claimed = false;
+        throw e;
+      }
+    } else {
+      heap = await WasmHeap.create(opts.threads > 1);
+    }
     const executor = createExecutor(heap, opts.threads);
-    const search = new WasmSearch(heap, executor, train, opts);
+    const search = new WasmSearch(heap, executor, train, opts, resident);
     if (opts.pruned) {
       try {
         await search.addIndex(train, opts);
@@ -247,9 +275,13 @@ export class WasmSearch {
     const rows = new Int32Array(m);
     for (let s = 0; s < m; s++) rows[s] = Math.floor((s * n) / m);
     const mean = new Float64Array(d);
-    const data = train.data;
+    // The sample rows as they lie in WebAssembly memory (in the caller's order until reorder()).
+    const stride = heap.getI(ctx, M.STRIDE);
+    const at = heap.getI(ctx, M.TRAIN);
+    const data = this.kind === 'u8' ? heap.u8() : heap.f32();
+    const unit = this.kind === 'u8' ? 1 : 4;
     for (let s = 0; s < m; s++) {
-      const o = rows[s] * d;
+      const o = (at + rows[s] * stride) / unit;
       let scale = 1;
       if (opts.metric === 'cosine') {
         let q = 0;
@@ -403,6 +435,8 @@ export class WasmSearch {
       for (let i = 0; i < D1; i++) f[dst + i * 4] = old[src + i * 4];
     }
     heap.i32().set(perm, heap.getI(ctx, M.ORIG) / 4);
+    // fit()'s view of the rows now shows them in this order: record it for orderedData().
+    if (this.resident) this.resident.order = perm;
   }
 
   /** The order in which to visit queries: the training rows' Z-order. */
