@@ -114,13 +114,16 @@ describe('bad input gets a typed error with a stable code', () => {
 
   it('NaN or ±Infinity in training rows, queries and tensors', async () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      const data = Float32Array.from([0, 1, 2, 3, 4, bad, 6, 7]);
-      const e = await expectTyped(
-        () => new KNeighborsClassifier({ k: 1 }).fit({ data, shape: [4, 2] }, y),
-        NonFiniteFeatureError,
-        'NON_FINITE_FEATURE',
-      );
-      expect(e).toMatchObject({ row: 2, column: 1 });
+      // After byte values only, and after a fraction (the check's two loops).
+      for (const first of [0, 0.5]) {
+        const data = Float32Array.from([first, 1, 2, 3, 4, bad, 6, 7]);
+        const e = await expectTyped(
+          () => new KNeighborsClassifier({ k: 1 }).fit({ data, shape: [4, 2] }, y),
+          NonFiniteFeatureError,
+          'NON_FINITE_FEATURE',
+        );
+        expect(e).toMatchObject({ row: 2, column: 1 });
+      }
       const knn = new KNeighborsClassifier({ k: 1 }).fit(X, y);
       await expectTyped(() => knn.predict([[0, bad]]), NonFiniteFeatureError, 'NON_FINITE_FEATURE');
       const t = tf.tensor2d([[1, bad]]);

@@ -134,16 +134,30 @@ function fromFloat32(
   place: Placement | undefined,
 ): Matrix {
   const len = n * d;
-  let allBytes = true;
+  // Two plain loops (they run once per fit, mostly before V8 has optimised them, so every
+  // operation in the loop body counts): the leading run of byte values, then the rest, where only
+  // a new largest |value| needs a closer look (NaN fails `<=` too).
   let maxAbs = 0;
-  for (let i = 0; i < len; i++) {
+  let i = 0;
+  for (; i < len; i++) {
     const x = values[i];
-    if (x - x !== 0) {
-      throw new NonFiniteFeatureError({ where, row: Math.floor(i / d), column: i % d, value: x });
+    if (!(x >= 0 && x <= 255 && Math.floor(x) === x)) break;
+    if (x > maxAbs) maxAbs = x;
+  }
+  const allBytes = i === len;
+  for (; i < len; i++) {
+    const a = Math.abs(values[i]);
+    if (!(a <= maxAbs)) {
+      if (!(a < Number.POSITIVE_INFINITY)) {
+        throw new NonFiniteFeatureError({
+          where,
+          row: Math.floor(i / d),
+          column: i % d,
+          value: values[i],
+        });
+      }
+      maxAbs = a;
     }
-    const a = Math.abs(x);
-    if (a > maxAbs) maxAbs = a;
-    if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
   return copyAs(allBytes ? 'u8' : 'f32', values, n, d, maxAbs, place);
 }

@@ -2,7 +2,7 @@ import { type CoreMetric, exactDistance, rowNorms } from '../distance.js';
 import { UnsupportedEngineError } from '../errors.js';
 import type { Matrix } from '../matrix.js';
 import { ordered, orderedData } from '../wasm/resident.js';
-import { wasmSimdSupported } from '../wasm/runtime.js';
+import { preloadKernels, wasmSimdSupported } from '../wasm/runtime.js';
 import { WasmSearch } from '../wasm/search.js';
 import { JsEngine } from './js.js';
 import { activeBackend, GPU_BACKENDS, TfjsEngine } from './tfjs.js';
@@ -72,7 +72,9 @@ export class EngineSet {
   /** `auto`'s choice, once made. */
   autoChoice: ResolvedEngineName | undefined;
 
-  constructor(private readonly host: EngineHost) {}
+  constructor(private readonly host: EngineHost) {
+    preloadKernels(host.threads > 1);
+  }
 
   /** Whether the `pruned` bounds can serve this metric and these magnitudes. */
   get prunable(): boolean {

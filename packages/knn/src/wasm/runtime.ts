@@ -66,6 +66,14 @@ function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
 }
 
 /**
+ * Starts compiling the kernels module in the background (fit() calls it, so that the first search
+ * finds it compiled). Errors surface later, where the module is used.
+ */
+export function preloadKernels(shared: boolean): void {
+  if (wasmSimdSupported()) kernelsModule(shared).catch(() => undefined);
+}
+
+/**
  * One WebAssembly memory with a bump allocator, and the kernels instantiated on it for the
  * calling thread. Worker threads instantiate the same module on the same (shared) memory.
  */
