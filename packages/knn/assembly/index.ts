@@ -394,6 +394,11 @@ export function bruteRange(model: usize, work: usize, q0: i32, q1: i32, outRow0:
   const nq = q1 - q0;
   let blockRows = gi(work, W_BLOCK_ROWS);
   if (blockRows < 1) blockRows = 1;
+  if (qU8 && gi(model, M_U8) && metric == METRIC_SQEUCLIDEAN && d >= 8) {
+    bruteSqU8(model, work, q0, nq, blockRows);
+    writeOut(work, hd, hi, k, nq, outRow0);
+    return;
+  }
   for (let t = 0; t < nq; t++) {
     store<i32>(counts + (<usize>t << 2), 0);
     const q = qbuf + <usize>(q0 + t) * <usize>qStride;
@@ -415,6 +420,110 @@ export function bruteRange(model: usize, work: usize, q0: i32, q1: i32, outRow0:
     }
   }
   writeOut(work, hd, hi, k, nq, outRow0);
+}
+
+/**
+ * bruteRange for uint8 queries and rows, squared euclidean: 4 queries × 1 row per step. The 4
+ * queries are widened to int16 once per block into W_XT, interleaved by 16 columns (8·stride bytes:
+ * the host allocates 4·d·8 + 16 ≥ 8·stride bytes there when d ≥ 8); each row's bytes are widened
+ * once for the 4 queries. Distances Σ (q_i − t_i)² are exact int32 (d ≤ 33,000: 255²·d < 2^31),
+ * as sqU8. Rows are offered to topkInsert only when their distance is ≤ the query's k-th (integers:
+ * ties included), in increasing row order, so the top-k lists are those of the scalar loop. Scratch:
+ * W_XT (8·stride bytes), 16 bytes at W_PROJ + 2048, W_SEL_I (counts) as bruteRange.
+ */
+function bruteSqU8(model: usize, work: usize, q0: i32, nq: i32, blockRows: i32): void {
+  const n = gi(model, M_N);
+  const stride = gi(model, M_STRIDE);
+  const train = gp(model, M_TRAIN);
+  const orig = gp(model, M_ORIG);
+  const k = gi(work, W_K);
+  const qbuf = gp(work, W_Q);
+  const hd = gp(work, W_HEAP_D);
+  const hi = gp(work, W_HEAP_I);
+  const counts = gp(work, W_SEL_I);
+  const xq = gp(work, W_XT);
+  // 16 bytes for a tile's distances (W_PROJ: bruteRange uses its first 256 bytes only).
+  const tile = gp(work, W_PROJ) + 2048;
+  for (let t = 0; t < nq; t++) store<i32>(counts + (<usize>t << 2), 0);
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const r1 = min(n, r0 + blockRows);
+    for (let g = 0; g < nq; g += 4) {
+      const live = min(4, nq - g);
+      // Widen the group's queries (missing ones as zeros; their lanes are masked out), interleaved:
+      // for each 16 bytes of the rows, the 4 queries' 16 int16 values (128 bytes).
+      for (let r = 0; r < 4; r++) {
+        const dst = xq + (<usize>r << 5);
+        const src = qbuf + <usize>(q0 + g + min(r, live - 1)) * <usize>stride;
+        for (let i = 0; i < stride; i += 16) {
+          const x = r < live ? v128.load(src + <usize>i) : i8x16.splat(0);
+          v128.store(dst + (<usize>i << 3), i16x8.extend_low_i8x16_u(x));
+          v128.store(dst + (<usize>i << 3), i16x8.extend_high_i8x16_u(x), 16);
+        }
+      }
+      const liveMask = (1 << live) - 1;
+      let thr = bruteThresholds(hd, counts, g, live, k);
+      for (let j = r0; j < r1; j++) {
+        let y = train + <usize>j * <usize>stride;
+        const ye = y + <usize>stride;
+        let x = xq;
+        let a0 = i32x4.splat(0);
+        let a1 = i32x4.splat(0);
+        let a2 = i32x4.splat(0);
+        let a3 = i32x4.splat(0);
+        while (y < ye) {
+          const t = v128.load(y);
+          const tl = i16x8.extend_low_i8x16_u(t);
+          const th = i16x8.extend_high_i8x16_u(t);
+          let l = i16x8.sub(v128.load(x), tl);
+          let h = i16x8.sub(v128.load(x, 16), th);
+          a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+          l = i16x8.sub(v128.load(x, 32), tl);
+          h = i16x8.sub(v128.load(x, 48), th);
+          a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+          l = i16x8.sub(v128.load(x, 64), tl);
+          h = i16x8.sub(v128.load(x, 80), th);
+          a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+          l = i16x8.sub(v128.load(x, 96), tl);
+          h = i16x8.sub(v128.load(x, 112), th);
+          a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(l, l), i32x4.dot_i16x8_s(h, h)));
+          y += 16;
+          x += 128;
+        }
+        const dist = hsum4i(a0, a1, a2, a3);
+        const mask = i32x4.bitmask(i32x4.le_s(dist, thr)) & liveMask;
+        if (mask != 0) {
+          v128.store(tile, dist);
+          let bits = mask;
+          while (bits != 0) {
+            const r = ctz<i32>(bits);
+            bits &= bits - 1;
+            const t = g + r;
+            const cp = counts + (<usize>t << 2);
+            store<i32>(cp, topkInsert(hd + <usize>(t * k) * 8, hi + <usize>(t * k) * 4, k, load<i32>(cp),
+              <f64>load<i32>(tile + (<usize>r << 2)), j, orig));
+          }
+          thr = bruteThresholds(hd, counts, g, live, k);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * [k-th distance of query g + r as int32, or 2^31 − 1 while it has fewer than k rows]; lanes ≥ live
+ * are masked out by the caller.
+ */
+@inline function bruteThresholds(hd: usize, counts: usize, g: i32, live: i32, k: i32): v128 {
+  let v = i32x4.splat(bruteKth(hd, counts, g, k));
+  if (live > 1) v = i32x4.replace_lane(v, 1, bruteKth(hd, counts, g + 1, k));
+  if (live > 2) v = i32x4.replace_lane(v, 2, bruteKth(hd, counts, g + 2, k));
+  if (live > 3) v = i32x4.replace_lane(v, 3, bruteKth(hd, counts, g + 3, k));
+  return v;
+}
+
+@inline function bruteKth(hd: usize, counts: usize, t: i32, k: i32): i32 {
+  if (load<i32>(counts + (<usize>t << 2)) < k) return 0x7fffffff;
+  return <i32>load<f64>(hd + (<usize>(t * k + k - 1) << 3));
 }
 
 @inline function writeOut(work: usize, hd: usize, hi: usize, k: i32, nq: i32, outRow0: i32): void {
@@ -777,6 +886,59 @@ function selectSmallest(lb: usize, n: i32, t: i32, selV: usize, selI: usize): i3
   return s;
 }
 
+/**
+ * finishF32 of four rows at once: each partial sum out[i] (f64) that is ≤ tau is continued over
+ * [split, d) in index order (bit-identical to finishF32); the four sums advance together, so
+ * their additions' latencies overlap instead of running one chain after another. Rows already
+ * beyond tau keep their partial sum (their lane's work is discarded).
+ */
+function finishF32x4(
+  q: usize,
+  r0: usize,
+  r1: usize,
+  r2: usize,
+  r3: usize,
+  out: usize,
+  split: i32,
+  d: i32,
+  tau: f64,
+): void {
+  const p0 = load<f64>(out);
+  const p1 = load<f64>(out, 8);
+  const p2 = load<f64>(out, 16);
+  const p3 = load<f64>(out, 24);
+  const need = (p0 <= tau ? 1 : 0) + (p1 <= tau ? 1 : 0) + (p2 <= tau ? 1 : 0) + (p3 <= tau ? 1 : 0);
+  if (need == 0 || split >= d) return;
+  if (need == 1) {
+    // One chain: no overlap to gain, and no discarded work.
+    if (p0 <= tau) store<f64>(out, finishF32(q, r0, p0, split, d, tau));
+    else if (p1 <= tau) store<f64>(out, finishF32(q, r1, p1, split, d, tau), 8);
+    else if (p2 <= tau) store<f64>(out, finishF32(q, r2, p2, split, d, tau), 16);
+    else store<f64>(out, finishF32(q, r3, p3, split, d, tau), 24);
+    return;
+  }
+  let s0 = p0;
+  let s1 = p1;
+  let s2 = p2;
+  let s3 = p3;
+  for (let i = split; i < d; i++) {
+    const o = <usize>i << 2;
+    const x = <f64>load<f32>(q + o);
+    const t0 = x - <f64>load<f32>(r0 + o);
+    const t1 = x - <f64>load<f32>(r1 + o);
+    const t2 = x - <f64>load<f32>(r2 + o);
+    const t3 = x - <f64>load<f32>(r3 + o);
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+  }
+  if (p0 <= tau) store<f64>(out, s0);
+  if (p1 <= tau) store<f64>(out, s1, 8);
+  if (p2 <= tau) store<f64>(out, s2, 16);
+  if (p3 <= tau) store<f64>(out, s3, 24);
+}
+
 /** Sifts entry `pos` of the max-heap (v, idx) of size `size` down. */
 @inline function siftDownMax(v: usize, idx: usize, size: i32, pos: i32): void {
   const x = load<f32>(v + (<usize>pos << 2));
@@ -1022,10 +1184,11 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
           const r2 = train + <usize>j2 * <usize>stride;
           const r3 = train + <usize>j3 * <usize>stride;
           sqF32x4(q, r0, r1, r2, r3, splitF, quad);
-          count = topkInsert(hd, hi, k, count, finishF32(q, r0, load<f64>(quad), splitF, d, tau), j0, orig);
-          count = topkInsert(hd, hi, k, count, finishF32(q, r1, load<f64>(quad, 8), splitF, d, tau), j1, orig);
-          count = topkInsert(hd, hi, k, count, finishF32(q, r2, load<f64>(quad, 16), splitF, d, tau), j2, orig);
-          count = topkInsert(hd, hi, k, count, finishF32(q, r3, load<f64>(quad, 24), splitF, d, tau), j3, orig);
+          finishF32x4(q, r0, r1, r2, r3, quad, splitF, d, tau);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad), j0, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 8), j1, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 16), j2, orig);
+          count = topkInsert(hd, hi, k, count, load<f64>(quad, 24), j3, orig);
           statExact += 4;
           c += 4;
         } else {
@@ -1159,6 +1322,104 @@ function tileSlow(model: usize, work: usize, g: i32, j0: i32, mask: i32, scratch
 }
 
 /**
+ * The int16 scan of matmulRange (sqeuclidean, M_T16 present) over the job's `nq` queries: tiles of
+ * 4 queries × 2 training rows (8 accumulators: V8 keeps them in registers), rows in blocks of `tb`,
+ * with pointers stepped by 16 bytes (no base + offset additions per load). Lane r of a tile's
+ * vectors is query g + r; each approximate value comes from the same float32 operations as in the
+ * 2-query × 4-row tile this replaced (bit-identical per value), and each query sees its rows in
+ * increasing order (tileSlow rechecks the current threshold), so the candidates do not depend on the
+ * tile shape. Queries g + r ≥ nq read the zero row and have
+ * threshold −∞ (set by matmulRange for the 4 entries past the job).
+ */
+function scanT16(model: usize, work: usize, nq: i32, tb: i32): void {
+  const n = gi(model, M_N);
+  const d = gi(model, M_D);
+  const t16 = gp(model, M_T16);
+  const taux = gp(model, M_TAUX);
+  const q16 = gp(work, W_G_Q16);
+  const qsc = gp(work, W_G_QSC);
+  const qaux = gp(work, W_G_QAUX);
+  const thrP = gp(work, W_G_THR);
+  const zero = gp(work, W_G_ZERO);
+  const scratch = gp(work, W_G_SCRATCH);
+  const stride16 = <usize>(((d + 7) & ~7) << 1);
+  for (let r0 = 0; r0 < n; r0 += tb) {
+    const r1 = min(n, r0 + tb);
+    for (let g = 0; g < nq; g += 4) {
+      const a0 = q16 + <usize>g * stride16;
+      const a1 = g + 1 < nq ? a0 + stride16 : zero;
+      const a2 = g + 2 < nq ? a0 + 2 * stride16 : zero;
+      const a3 = g + 3 < nq ? a0 + 3 * stride16 : zero;
+      const sc = v128.load(qsc + (<usize>g << 2));
+      const qa = v128.load(qaux + (<usize>g << 2));
+      let th = v128.load(thrP + (<usize>g << 2));
+      for (let j = r0; j < r1; j += 2) {
+        let b0 = t16 + <usize>j * stride16;
+        let b1 = j + 1 < n ? b0 + stride16 : zero;
+        const be = b0 + stride16;
+        let p0 = a0;
+        let p1 = a1;
+        let p2 = a2;
+        let p3 = a3;
+        let c00 = i32x4.splat(0);
+        let c01 = i32x4.splat(0);
+        let c10 = i32x4.splat(0);
+        let c11 = i32x4.splat(0);
+        let c20 = i32x4.splat(0);
+        let c21 = i32x4.splat(0);
+        let c30 = i32x4.splat(0);
+        let c31 = i32x4.splat(0);
+        while (b0 < be) {
+          const y0 = v128.load(b0);
+          const y1 = v128.load(b1);
+          let x = v128.load(p0);
+          c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, y0));
+          c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, y1));
+          x = v128.load(p1);
+          c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, y0));
+          c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, y1));
+          x = v128.load(p2);
+          c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, y0));
+          c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, y1));
+          x = v128.load(p3);
+          c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, y0));
+          c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, y1));
+          b0 += 16;
+          b1 += 16;
+          p0 += 16;
+          p1 += 16;
+          p2 += 16;
+          p3 += 16;
+        }
+        // Row j (and j + 1) against queries g..g+3, one query per lane.
+        const dot0 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c00, c10, c20, c30)), sc);
+        const dot1 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c01, c11, c21, c31)), sc);
+        const v0 = f32x4.sub(f32x4.add(qa, v128.load32_splat(taux + (<usize>j << 2))), f32x4.add(dot0, dot0));
+        const v1 = f32x4.sub(f32x4.add(qa, v128.load32_splat(taux + (<usize>j << 2), 4)), f32x4.add(dot1, dot1));
+        const m0 = i32x4.bitmask(f32x4.le(v0, th));
+        const m1 = i32x4.bitmask(f32x4.le(v1, th));
+        if ((m0 | m1) != 0) {
+          // tileSlow's layout: bit r·4 + l and scratch[r·4 + l] for query g + r, row j + l.
+          const lo = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+          const hi = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          v128.store64_lane(scratch, lo, 0);
+          v128.store64_lane(scratch + 16, lo, 1);
+          v128.store64_lane(scratch + 32, hi, 0);
+          v128.store64_lane(scratch + 48, hi, 1);
+          tileSlow(model, work, g, j, spread4(m0) | (spread4(m1) << 1), scratch);
+          th = v128.load(thrP + (<usize>g << 2));
+        }
+      }
+    }
+  }
+}
+
+/** Bits 0..3 of x moved to bits 0, 4, 8, 12. */
+@inline function spread4(x: i32): i32 {
+  return (x & 1) | ((x & 2) << 3) | ((x & 4) << 6) | ((x & 8) << 9);
+}
+
+/**
  * Exact k nearest neighbours of queries [q0, q1) of the work context's float32 query buffer against
  * the float32 training rows, through the float32 matrix product and the exact re-ranking described
  * above. Output rows start at `outRow0`. Scratch (per job, set by the host): W_G_QAUX, W_G_MARGIN,
@@ -1227,18 +1488,11 @@ export function matmulRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
       let eDot = gam * nrm * tMax;
       if (t16) {
         // Quantise the query: Q = round(q / s_q), s_q = max|q| / 1023.
-        let mx: f64 = 0;
-        for (let i = 0; i < d; i++) mx = max(mx, Math.abs(<f64>load<f32>(q + (<usize>i << 2))));
+        const mx = maxAbsF32(q, d);
         const sQ = mx / 1023.0;
         const inv = mx > 0 ? 1023.0 / mx : 0.0;
         const qrow = q16 + <usize>t * stride16;
-        let l1: f64 = 0;
-        for (let i = 0; i < d; i++) {
-          const v = min(1023.0, max(-1023.0, Math.round(<f64>load<f32>(q + (<usize>i << 2)) * inv)));
-          store<i16>(qrow + (<usize>i << 1), <i16>v);
-          l1 += Math.abs(v);
-        }
-        for (let i = d; i < ((d + 7) & ~7); i++) store<i16>(qrow + (<usize>i << 1), 0);
+        const l1 = quantRow(q, qrow, d, inv);
         const sc = sQ * sT;
         store<f32>(qsc + (<usize>t << 2), <f32>sc);
         const eQ = sc * (0.5001 * (l1 + t1Max) + 0.2501 * <f64>d);
@@ -1260,85 +1514,48 @@ export function matmulRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
     for (let c = 0; c < k; c++) store<f32>(kp + (<usize>c << 2), Infinity);
   }
   const one = f32x4.splat(1);
-  for (let r0 = 0; r0 < n; r0 += tb) {
+  if (t16) scanT16(model, work, nq, tb);
+  else for (let r0 = 0; r0 < n; r0 += tb) {
     const r1 = min(n, r0 + tb);
     for (let g = 0; g < nq; g += 2) {
-      const a0 = t16 ? q16 + <usize>g * stride16 : qbuf + <usize>(q0 + g) * qStride;
-      const a1 = g + 1 < nq ? a0 + (t16 ? stride16 : qStride) : zero;
-      const sc0 = v128.load32_splat(qsc + (<usize>g << 2));
-      const sc1 = v128.load32_splat(qsc + (<usize>(g + 1) << 2));
+      const a0 = qbuf + <usize>(q0 + g) * qStride;
+      const a1 = g + 1 < nq ? a0 + qStride : zero;
       const qa0 = v128.load32_splat(qaux + (<usize>g << 2));
       const qa1 = v128.load32_splat(qaux + (<usize>(g + 1) << 2));
       let th0 = v128.load32_splat(thrP + (<usize>g << 2));
       let th1 = v128.load32_splat(thrP + (<usize>(g + 1) << 2));
       for (let j = r0; j < r1; j += 4) {
-        let dot0: v128;
-        let dot1: v128;
-        if (t16) {
-          const b0 = t16 + <usize>j * stride16;
-          const b1 = j + 1 < n ? b0 + stride16 : zero;
-          const b2 = j + 2 < n ? b0 + 2 * stride16 : zero;
-          const b3 = j + 3 < n ? b0 + 3 * stride16 : zero;
-          let c00 = i32x4.splat(0);
-          let c01 = i32x4.splat(0);
-          let c02 = i32x4.splat(0);
-          let c03 = i32x4.splat(0);
-          let c10 = i32x4.splat(0);
-          let c11 = i32x4.splat(0);
-          let c12 = i32x4.splat(0);
-          let c13 = i32x4.splat(0);
-          for (let s = 0; s < steps16; s++) {
-            const o = <usize>s << 4;
-            const x0 = v128.load(a0 + o);
-            const x1 = v128.load(a1 + o);
-            const y0 = v128.load(b0 + o);
-            const y1 = v128.load(b1 + o);
-            const y2 = v128.load(b2 + o);
-            const y3 = v128.load(b3 + o);
-            c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x0, y0));
-            c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x0, y1));
-            c02 = i32x4.add(c02, i32x4.dot_i16x8_s(x0, y2));
-            c03 = i32x4.add(c03, i32x4.dot_i16x8_s(x0, y3));
-            c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x1, y0));
-            c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x1, y1));
-            c12 = i32x4.add(c12, i32x4.dot_i16x8_s(x1, y2));
-            c13 = i32x4.add(c13, i32x4.dot_i16x8_s(x1, y3));
-          }
-          dot0 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c00, c01, c02, c03)), sc0);
-          dot1 = f32x4.mul(f32x4.convert_i32x4_s(hsum4i(c10, c11, c12, c13)), sc1);
-        } else {
-          const b0 = train + <usize>j * stride;
-          const b1 = j + 1 < n ? b0 + stride : zero;
-          const b2 = j + 2 < n ? b0 + 2 * stride : zero;
-          const b3 = j + 3 < n ? b0 + 3 * stride : zero;
-          let c00 = f32x4.splat(0);
-          let c01 = f32x4.splat(0);
-          let c02 = f32x4.splat(0);
-          let c03 = f32x4.splat(0);
-          let c10 = f32x4.splat(0);
-          let c11 = f32x4.splat(0);
-          let c12 = f32x4.splat(0);
-          let c13 = f32x4.splat(0);
-          for (let s = 0; s < steps; s++) {
-            const o = <usize>s << 4;
-            const x0 = v128.load(a0 + o);
-            const x1 = v128.load(a1 + o);
-            const y0 = v128.load(b0 + o);
-            const y1 = v128.load(b1 + o);
-            const y2 = v128.load(b2 + o);
-            const y3 = v128.load(b3 + o);
-            c00 = f32x4.add(c00, f32x4.mul(x0, y0));
-            c01 = f32x4.add(c01, f32x4.mul(x0, y1));
-            c02 = f32x4.add(c02, f32x4.mul(x0, y2));
-            c03 = f32x4.add(c03, f32x4.mul(x0, y3));
-            c10 = f32x4.add(c10, f32x4.mul(x1, y0));
-            c11 = f32x4.add(c11, f32x4.mul(x1, y1));
-            c12 = f32x4.add(c12, f32x4.mul(x1, y2));
-            c13 = f32x4.add(c13, f32x4.mul(x1, y3));
-          }
-          dot0 = hsum4(c00, c01, c02, c03);
-          dot1 = hsum4(c10, c11, c12, c13);
+        const b0 = train + <usize>j * stride;
+        const b1 = j + 1 < n ? b0 + stride : zero;
+        const b2 = j + 2 < n ? b0 + 2 * stride : zero;
+        const b3 = j + 3 < n ? b0 + 3 * stride : zero;
+        let c00 = f32x4.splat(0);
+        let c01 = f32x4.splat(0);
+        let c02 = f32x4.splat(0);
+        let c03 = f32x4.splat(0);
+        let c10 = f32x4.splat(0);
+        let c11 = f32x4.splat(0);
+        let c12 = f32x4.splat(0);
+        let c13 = f32x4.splat(0);
+        for (let s = 0; s < steps; s++) {
+          const o = <usize>s << 4;
+          const x0 = v128.load(a0 + o);
+          const x1 = v128.load(a1 + o);
+          const y0 = v128.load(b0 + o);
+          const y1 = v128.load(b1 + o);
+          const y2 = v128.load(b2 + o);
+          const y3 = v128.load(b3 + o);
+          c00 = f32x4.add(c00, f32x4.mul(x0, y0));
+          c01 = f32x4.add(c01, f32x4.mul(x0, y1));
+          c02 = f32x4.add(c02, f32x4.mul(x0, y2));
+          c03 = f32x4.add(c03, f32x4.mul(x0, y3));
+          c10 = f32x4.add(c10, f32x4.mul(x1, y0));
+          c11 = f32x4.add(c11, f32x4.mul(x1, y1));
+          c12 = f32x4.add(c12, f32x4.mul(x1, y2));
+          c13 = f32x4.add(c13, f32x4.mul(x1, y3));
         }
+        const dot0 = hsum4(c00, c01, c02, c03);
+        const dot1 = hsum4(c10, c11, c12, c13);
         const ta = v128.load(taux + (<usize>j << 2));
         let v0: v128;
         let v1: v128;
@@ -1388,8 +1605,72 @@ export function matmulRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
 }
 
 /**
+ * Round-half-up (AssemblyScript's Math.round: ceil(x), minus 1 when ceil(x) − 0.5 > x) of both
+ * lanes, bit-identical to Math.round for every finite x.
+ */
+@inline function roundHalfUp2(x: v128): v128 {
+  const c = f64x2.ceil(x);
+  return f64x2.sub(c, v128.andnot(f64x2.splat(1.0), f64x2.le(f64x2.sub(c, f64x2.splat(0.5)), x)));
+}
+
+/**
+ * [min(1023, max(−1023, Math.round(x_i · inv)))] for the 4 float32 values of `x` (products in
+ * float64, exactly as the scalar expression), as int32x4.
+ */
+@inline function quant4(x: v128, inv: v128): v128 {
+  const lo = roundHalfUp2(f64x2.mul(f64x2.promote_low_f32x4(x), inv));
+  const hi = roundHalfUp2(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(x, x, 2, 3, 2, 3)), inv));
+  // Integers: truncation is exact; saturation then the clamp equal the float64 clamp.
+  const v = v128.shuffle<i32>(i32x4.trunc_sat_f64x2_s_zero(lo), i32x4.trunc_sat_f64x2_s_zero(hi), 0, 1, 4, 5);
+  return i32x4.min_s(i32x4.splat(1023), i32x4.max_s(i32x4.splat(-1023), v));
+}
+
+/**
+ * Writes round(x_i · inv) clamped to ±1023 (int16) for the `d` float32 values at `src` to `dst`,
+ * zero padded to a multiple of 8; returns Σ|value| (an integer, exact in any order).
+ */
+function quantRow(src: usize, dst: usize, d: i32, inv: f64): f64 {
+  const invV = f64x2.splat(inv);
+  let acc = i32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= d; i += 8) {
+    const a = quant4(v128.load(src + (<usize>i << 2)), invV);
+    const b = quant4(v128.load(src + (<usize>i << 2), 16), invV);
+    acc = i32x4.add(acc, i32x4.add(i32x4.abs(a), i32x4.abs(b)));
+    v128.store(dst + (<usize>i << 1), i16x8.narrow_i32x4_s(a, b));
+  }
+  let l1: f64 = <f64>hsumI32(acc);
+  for (; i < d; i++) {
+    const v = min(1023.0, max(-1023.0, Math.round(<f64>load<f32>(src + (<usize>i << 2)) * inv)));
+    store<i16>(dst + (<usize>i << 1), <i16>v);
+    l1 += Math.abs(v);
+  }
+  const w = (d + 7) & ~7;
+  for (; i < w; i++) store<i16>(dst + (<usize>i << 1), 0);
+  return l1;
+}
+
+/** max(0, |x_i|) over `d` float32 values, as float64 (the same value as a float64 scalar loop). */
+function maxAbsF32(x: usize, d: i32): f64 {
+  let m = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= d; i += 4) m = f32x4.max(m, f32x4.abs(v128.load(x + (<usize>i << 2))));
+  let mx: f64 = <f64>hmax4(m);
+  for (; i < d; i++) mx = max(mx, Math.abs(<f64>load<f32>(x + (<usize>i << 2))));
+  return mx;
+}
+
+/** max over the 4 lanes of a float32x4 of non-negative values. */
+@inline function hmax4(v: v128): f32 {
+  const m = f32x4.max(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1));
+}
+
+/**
  * matmul preparation, pass 1 over training rows [r0, r1): TAUX[j] = ‖t‖² (sqeuclidean) or 1/‖t‖
  * (cosine, from M_NORMS; 0 for a zero row), out[2j] = ‖t‖ and out[2j + 1] = max|t_i| (float64).
+ * ‖t‖² is the float64 sum of the squares in index order (bit-identical to the scalar loop), one
+ * row per float64x2 lane.
  */
 export function matmulRowsA(model: usize, out: usize, r0: i32, r1: i32): void {
   const d = gi(model, M_D);
@@ -1398,24 +1679,79 @@ export function matmulRowsA(model: usize, out: usize, r0: i32, r1: i32): void {
   const taux = gp(model, M_TAUX);
   const cosine = gi(model, M_METRIC) == METRIC_COSINE;
   const norms = gp(model, M_NORMS);
-  for (let j = r0; j < r1; j++) {
-    const row = train + <usize>j * stride;
-    let s: f64 = 0;
-    let mx: f64 = 0;
-    for (let i = 0; i < d; i++) {
-      const v = <f64>load<f32>(row + (<usize>i << 2));
-      s += v * v;
-      mx = max(mx, Math.abs(v));
+  const d4 = d & ~3;
+  // Four rows at a time: two float64x2 sums (rows j, j + 1 and j + 2, j + 3), whose addition
+  // latencies overlap. Rows past r1 repeat row j and are not stored.
+  for (let j = r0; j < r1; j += 4) {
+    const row0 = train + <usize>j * stride;
+    const row1 = j + 1 < r1 ? row0 + stride : row0;
+    const row2 = j + 2 < r1 ? row0 + 2 * stride : row0;
+    const row3 = j + 3 < r1 ? row0 + 3 * stride : row0;
+    let s01 = f64x2.splat(0);
+    let s23 = f64x2.splat(0);
+    let m0 = f32x4.splat(0);
+    let m1 = f32x4.splat(0);
+    let m2 = f32x4.splat(0);
+    let m3 = f32x4.splat(0);
+    for (let i = 0; i < d4; i += 4) {
+      const o = <usize>i << 2;
+      const a = v128.load(row0 + o);
+      const b = v128.load(row1 + o);
+      const c = v128.load(row2 + o);
+      const e = v128.load(row3 + o);
+      m0 = f32x4.max(m0, f32x4.abs(a));
+      m1 = f32x4.max(m1, f32x4.abs(b));
+      m2 = f32x4.max(m2, f32x4.abs(c));
+      m3 = f32x4.max(m3, f32x4.abs(e));
+      s01 = sqAdd4(s01, a, b);
+      s23 = sqAdd4(s23, c, e);
     }
-    if (cosine) {
-      const r = load<f64>(norms + (<usize>j << 3));
-      store<f32>(taux + (<usize>j << 2), r > 0 ? <f32>(1.0 / r) : <f32>0);
-    } else {
-      store<f32>(taux + (<usize>j << 2), <f32>s);
-    }
-    store<f64>(out + (<usize>j << 4), Math.sqrt(s));
-    store<f64>(out + (<usize>j << 4) + 8, mx);
+    rowsATail(taux, out, norms, cosine, j, row0, f64x2.extract_lane(s01, 0), m0, d4, d);
+    if (j + 1 < r1) rowsATail(taux, out, norms, cosine, j + 1, row1, f64x2.extract_lane(s01, 1), m1, d4, d);
+    if (j + 2 < r1) rowsATail(taux, out, norms, cosine, j + 2, row2, f64x2.extract_lane(s23, 0), m2, d4, d);
+    if (j + 3 < r1) rowsATail(taux, out, norms, cosine, j + 3, row3, f64x2.extract_lane(s23, 1), m3, d4, d);
   }
+}
+
+/**
+ * s + [a_i², b_i²] for i = 0, 1, 2, 3 in that order (lane 0: row a, lane 1: row b): each lane is
+ * the float64 sequential sum of the scalar loop (the squares of float32 values are exact).
+ */
+@inline function sqAdd4(s: v128, a: v128, b: v128): v128 {
+  const al = f64x2.promote_low_f32x4(a);
+  const bl = f64x2.promote_low_f32x4(b);
+  const ah = f64x2.promote_low_f32x4(v128.shuffle<i32>(a, a, 2, 3, 2, 3));
+  const bh = f64x2.promote_low_f32x4(v128.shuffle<i32>(b, b, 2, 3, 2, 3));
+  let v = v128.shuffle<f64>(al, bl, 0, 2);
+  s = f64x2.add(s, f64x2.mul(v, v));
+  v = v128.shuffle<f64>(al, bl, 1, 3);
+  s = f64x2.add(s, f64x2.mul(v, v));
+  v = v128.shuffle<f64>(ah, bh, 0, 2);
+  s = f64x2.add(s, f64x2.mul(v, v));
+  v = v128.shuffle<f64>(ah, bh, 1, 3);
+  return f64x2.add(s, f64x2.mul(v, v));
+}
+
+/** Finishes row j (values d4..d in scalar code) and stores its results. */
+@inline function rowsATail(taux: usize, out: usize, norms: usize, cosine: bool, j: i32, row: usize, s: f64, m: v128, d4: i32, d: i32): void {
+  let mx: f64 = <f64>hmax4(m);
+  for (let i = d4; i < d; i++) {
+    const v = <f64>load<f32>(row + (<usize>i << 2));
+    s += v * v;
+    mx = max(mx, Math.abs(v));
+  }
+  rowsAStore(taux, out, norms, cosine, j, s, mx);
+}
+
+@inline function rowsAStore(taux: usize, out: usize, norms: usize, cosine: bool, j: i32, s: f64, mx: f64): void {
+  if (cosine) {
+    const r = load<f64>(norms + (<usize>j << 3));
+    store<f32>(taux + (<usize>j << 2), r > 0 ? <f32>(1.0 / r) : <f32>0);
+  } else {
+    store<f32>(taux + (<usize>j << 2), <f32>s);
+  }
+  store<f64>(out + (<usize>j << 4), Math.sqrt(s));
+  store<f64>(out + (<usize>j << 4) + 8, mx);
 }
 
 /**
@@ -1431,13 +1767,6 @@ export function matmulRowsB(model: usize, out: usize, r0: i32, r1: i32, inv: f64
   for (let j = r0; j < r1; j++) {
     const row = train + <usize>j * stride;
     const dst = t16 + <usize>j * <usize>(w << 1);
-    let l1: f64 = 0;
-    for (let i = 0; i < d; i++) {
-      const v = min(1023.0, max(-1023.0, Math.round(<f64>load<f32>(row + (<usize>i << 2)) * inv)));
-      store<i16>(dst + (<usize>i << 1), <i16>v);
-      l1 += Math.abs(v);
-    }
-    for (let i = d; i < w; i++) store<i16>(dst + (<usize>i << 1), 0);
-    store<f64>(out + (<usize>j << 3), l1);
+    store<f64>(out + (<usize>j << 3), quantRow(row, dst, d, inv));
   }
 }

@@ -144,6 +144,19 @@ describe('bad input gets a typed error with a stable code', () => {
     expect(o.message).toContain('1e+300');
     expect(o.message).not.toContain('Infinity');
     expect(o.message).toMatch(/rescale/i);
+    // The float64 path and the plain-array path agree on where float32 ends: a value that rounds
+    // to float32's largest is kept, one that rounds to Infinity is an overflow.
+    for (const data of [Float64Array.from([0.5, 3.40282356e38]), [0.5, 3.40282356e38]]) {
+      const kept = new KNeighborsClassifier({ k: 1 }).fit({ data, shape: [1, 2] }, [0]);
+      expect(await kept.predict([[0.5, 3.4e38]])).toEqual(Int32Array.from([0]));
+    }
+    for (const data of [Float64Array.from([0.5, 3.5e38]), [0.5, 3.5e38]]) {
+      await expectTyped(
+        () => new KNeighborsClassifier({ k: 1 }).fit({ data, shape: [1, 2] }, [0]),
+        FeatureOverflowError,
+        'FEATURE_OVERFLOW',
+      );
+    }
   });
 
   it('labels of the wrong length or not integers', async () => {

@@ -119,24 +119,25 @@ function notANumber(v: unknown, row: number, column: number, where: Where): Inva
   });
 }
 
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** Whether a finite magnitude becomes Infinity as a float32 (values that round to its largest are fine). */
+function overflowsFloat32(a: number): boolean {
+  return Math.fround(a) === Number.POSITIVE_INFINITY;
+}
 
 /**
- * {@link fromNumbers} for a Float32Array: the same checks in a loop of its own, so that V8 compiles
- * it for that one array type (the generic loop's element access is several times slower on the
- * millions of values of a training set). Every float32 is in range; only NaN and ±Infinity fail.
+ * {@link fromNumbers} for a Float32Array or Float64Array: the same checks in plain loops of their
+ * own (they run once per fit, mostly before V8 has optimised them, so every operation in the loop
+ * body counts; the generic loop's element access is several times slower): the leading run of byte
+ * values, then the rest, where only a new largest |value| needs a closer look (NaN fails `<=` too).
  */
-function fromFloat32(
-  values: Float32Array,
+function fromFloats(
+  values: Float32Array | Float64Array,
   n: number,
   d: number,
   where: Where,
   place: Placement | undefined,
 ): Matrix {
   const len = n * d;
-  // Two plain loops (they run once per fit, mostly before V8 has optimised them, so every
-  // operation in the loop body counts): the leading run of byte values, then the rest, where only
-  // a new largest |value| needs a closer look (NaN fails `<=` too).
   let maxAbs = 0;
   let i = 0;
   for (; i < len; i++) {
@@ -148,18 +149,14 @@ function fromFloat32(
   for (; i < len; i++) {
     const a = Math.abs(values[i]);
     if (!(a <= maxAbs)) {
-      if (!(a < Number.POSITIVE_INFINITY)) {
-        throw new NonFiniteFeatureError({
-          where,
-          row: Math.floor(i / d),
-          column: i % d,
-          value: values[i],
-        });
-      }
+      const at = { where, row: Math.floor(i / d), column: i % d, value: values[i] };
+      if (!(a < Number.POSITIVE_INFINITY)) throw new NonFiniteFeatureError(at);
+      if (overflowsFloat32(a)) throw new FeatureOverflowError(at);
       maxAbs = a;
     }
   }
-  return copyAs(allBytes ? 'u8' : 'f32', values, n, d, maxAbs, place);
+  // Rounding to float32 keeps order: the largest |value| the search sees is the rounded maximum.
+  return copyAs(allBytes ? 'u8' : 'f32', values, n, d, Math.fround(maxAbs), place);
 }
 
 /** Copies numbers into float32, or into uint8 when every value is an integer in 0..255. */
@@ -170,8 +167,10 @@ function fromNumbers(
   where: Where,
   place?: Placement,
 ): Matrix {
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    return fromFloats(values, n, d, where, place);
+  }
   const len = n * d;
-  if (values instanceof Float32Array) return fromFloat32(values, n, d, where, place);
   let allBytes = true;
   let maxAbs = 0;
   const typed = ArrayBuffer.isView(values);
@@ -179,36 +178,17 @@ function fromNumbers(
     const v = values[i];
     if (!typed && typeof v !== 'number') throw notANumber(v, Math.floor(i / d), i % d, where);
     const x = v as number;
-    if (!Number.isFinite(x)) {
-      throw new NonFiniteFeatureError({ where, row: Math.floor(i / d), column: i % d, value: x });
-    }
     const a = Math.abs(x);
-    if (a > FLOAT32_MAX) {
-      throw new FeatureOverflowError({ where, row: Math.floor(i / d), column: i % d, value: x });
+    if (!(a <= maxAbs)) {
+      const at = { where, row: Math.floor(i / d), column: i % d, value: x };
+      if (!(a < Number.POSITIVE_INFINITY)) throw new NonFiniteFeatureError(at);
+      if (overflowsFloat32(a)) throw new FeatureOverflowError(at);
+      maxAbs = a;
     }
-    if (a > maxAbs) maxAbs = a;
     if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
-  if (allBytes) return copyAs('u8', values as ArrayLike<number>, n, d, maxAbs, place);
-  const m = copyAs('f32', values as ArrayLike<number>, n, d, undefined, place);
-  const f = m.data;
-  // Values just above FLOAT32_MAX that round to it are fine; the check above caught the rest.
-  let fMax = 0;
-  for (let i = 0; i < len; i++) {
-    const a = Math.abs(f[i]);
-    if (a > fMax) fMax = a;
-    if (a === Number.POSITIVE_INFINITY) {
-      throw new FeatureOverflowError({
-        where,
-        row: Math.floor(i / d),
-        column: i % d,
-        value: values[i] as number,
-      });
-    }
-  }
-  // The largest |value| after rounding to float32 (what the search sees).
-  m.maxAbs = fMax;
-  return m;
+  const kind = allBytes ? 'u8' : 'f32';
+  return copyAs(kind, values as ArrayLike<number>, n, d, Math.fround(maxAbs), place);
 }
 
 function fromRows(rows: ArrayLike<unknown>, where: Where, place: Placement | undefined): Matrix {

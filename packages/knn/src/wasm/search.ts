@@ -180,11 +180,12 @@ export class WasmSearch {
     // One work context per thread, with the scratch every kernel needs except per-call buffers.
     for (let s = 0; s < executor.size; s++) {
       const w = heap.allocZeroed(CTX_BYTES);
-      heap.setI(w, W.XT, heap.alloc(4 * d * 8 + 16, 16));
+      // XT also holds bruteSqU8's 4 widened uint8 queries (8 · u8Stride(d) ≤ 4·d·8 + 16 for d ≥ 8).
+      heap.setI(w, W.XT, heap.alloc(Math.max(4 * d * 8 + 16, 8 * u8Stride(d) + 16), 16));
       heap.setI(w, W.QS, heap.alloc(4 * D1 * 16));
       heap.setI(w, W.QC, heap.alloc(4 * D2 * 4));
       // 4 x 64 projections (f64), 4 x 16 stage-1 coordinates (f32), 4 squared norms (f64); the
-      // brute-force scan keeps its job's query norms here (32 f64).
+      // brute-force scan keeps its job's query norms here (32 f64), bruteSqU8 16 bytes at +2048.
       heap.setI(w, W.PROJ, heap.alloc(4 * 64 * 8 + 4 * 16 * 4 + 128, 16));
       heap.setI(w, W.SEL_V, heap.alloc(SEED_ROWS * 4));
       heap.setI(w, W.MARK, heap.allocZeroed(n + 16));
