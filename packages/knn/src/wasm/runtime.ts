@@ -53,13 +53,24 @@ export function wasmSimdSupported(): boolean {
   return simd;
 }
 
+/**
+ * `p`, with a timer holding Node's event loop open until it settles. A pending WebAssembly.compile
+ * holds no event-loop handle: a script awaiting nothing else would find its loop empty and, in
+ * Node 20, stall in the platform's task drain until a delayed V8 task came due (40 s and more,
+ * seen in 1 run of 5). Harmless elsewhere.
+ */
+function keepAlive<T>(p: Promise<T>): Promise<T> {
+  const timer = setInterval(() => undefined, 2 ** 30);
+  return p.finally(() => clearInterval(timer));
+}
+
 const modules = new Map<boolean, Promise<WebAssembly.Module>>();
 
 /** The compiled kernels module (compiled once per process and variant). */
 function kernelsModule(shared: boolean): Promise<WebAssembly.Module> {
   let p = modules.get(shared);
   if (!p) {
-    p = WebAssembly.compile(decodeBase64(shared ? KERNELS_SHARED_WASM : KERNELS_WASM));
+    p = keepAlive(WebAssembly.compile(decodeBase64(shared ? KERNELS_SHARED_WASM : KERNELS_WASM)));
     modules.set(shared, p);
   }
   return p;
