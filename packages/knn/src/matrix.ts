@@ -62,16 +62,12 @@ function copyAs(
 ): Matrix {
   const len = n * d;
   const spot = place?.(kind, n, d);
-  const src =
-    ArrayBuffer.isView(values) && values.length > len
-      ? (values as Float32Array).subarray(0, len)
-      : values;
   if (spot) {
-    spot.data.set(src);
+    spot.data.set(values);
     return { kind, data: spot.data, n, d, maxAbs, resident: spot.resident };
   }
   const data = kind === 'u8' ? new Uint8Array(len) : new Float32Array(len);
-  data.set(src);
+  data.set(values);
   return { kind, data, n, d, maxAbs };
 }
 
@@ -119,9 +115,17 @@ function notANumber(v: unknown, row: number, column: number, where: Where): Inva
   });
 }
 
-/** Whether a finite magnitude becomes Infinity as a float32 (values that round to its largest are fine). */
-function overflowsFloat32(a: number): boolean {
-  return Math.fround(a) === Number.POSITIVE_INFINITY;
+/**
+ * The magnitude of `x`, the value at flat index `i`, which exceeds every magnitude seen before it
+ * (or is NaN): throws when it is not finite or overflows float32 (values that round to float32's
+ * largest are fine). The shared slow path of the input loops below.
+ */
+function newLargest(x: number, i: number, d: number, where: Where): number {
+  const a = Math.abs(x);
+  const at = { where, row: Math.floor(i / d), column: i % d, value: x };
+  if (!(a < Number.POSITIVE_INFINITY)) throw new NonFiniteFeatureError(at);
+  if (Math.fround(a) === Number.POSITIVE_INFINITY) throw new FeatureOverflowError(at);
+  return a;
 }
 
 /**
@@ -147,13 +151,7 @@ function fromFloats(
   }
   const allBytes = i === len;
   for (; i < len; i++) {
-    const a = Math.abs(values[i]);
-    if (!(a <= maxAbs)) {
-      const at = { where, row: Math.floor(i / d), column: i % d, value: values[i] };
-      if (!(a < Number.POSITIVE_INFINITY)) throw new NonFiniteFeatureError(at);
-      if (overflowsFloat32(a)) throw new FeatureOverflowError(at);
-      maxAbs = a;
-    }
+    if (!(Math.abs(values[i]) <= maxAbs)) maxAbs = newLargest(values[i], i, d, where);
   }
   // Rounding to float32 keeps order: the largest |value| the search sees is the rounded maximum.
   return copyAs(allBytes ? 'u8' : 'f32', values, n, d, Math.fround(maxAbs), place);
@@ -178,13 +176,7 @@ function fromNumbers(
     const v = values[i];
     if (!typed && typeof v !== 'number') throw notANumber(v, Math.floor(i / d), i % d, where);
     const x = v as number;
-    const a = Math.abs(x);
-    if (!(a <= maxAbs)) {
-      const at = { where, row: Math.floor(i / d), column: i % d, value: x };
-      if (!(a < Number.POSITIVE_INFINITY)) throw new NonFiniteFeatureError(at);
-      if (overflowsFloat32(a)) throw new FeatureOverflowError(at);
-      maxAbs = a;
-    }
+    if (!(Math.abs(x) <= maxAbs)) maxAbs = newLargest(x, i, d, where);
     if (allBytes && !(x >= 0 && x <= 255 && Math.floor(x) === x)) allBytes = false;
   }
   const kind = allBytes ? 'u8' : 'f32';
