@@ -670,55 +670,103 @@ export function projectTrain(model: usize, work: usize, r0: i32, r1: i32): void 
 }
 
 /**
- * Gram matrix of centred sample rows, rows [i0, i1) of the upper triangle: G[i][j] += Σ_s xt_s[i] xt_s[j]
- * for j ≥ (i rounded down to even). xt: `m` centred rows of `d` float64 (d even-padded, `ld` values apart).
+ * Gram matrix of the centred sample, rows [i0, i1) of the upper triangle (i0 a multiple of 4):
+ * G[i][j] = Σ_s xt[i][s]·xt[j][s] for j ≥ (i rounded down to even), G row-major `ld` apart. xt holds
+ * the sample by dimension (centerRowsT): `ld` rows of `mp` float64 (mp even; the padding is zero).
+ * Tiles of 4 × 2 entries are summed in registers over every sample (two lanes: even and odd
+ * samples), so each load feeds 2 or 4 multiply-adds and G is written once.
  */
-export function gramRows(xt: usize, m: i32, ld: i32, i0: i32, i1: i32, g: usize): void {
-  const rowBytes = <usize>ld << 3;
-  let s = 0;
-  for (; s + 4 <= m; s += 4) {
-    const p0 = xt + <usize>s * rowBytes;
-    const p1 = p0 + rowBytes;
-    const p2 = p1 + rowBytes;
-    const p3 = p2 + rowBytes;
-    for (let i = i0; i < i1; i++) {
-      const io = <usize>i << 3;
-      const x0 = v128.load64_splat(p0 + io);
-      const x1 = v128.load64_splat(p1 + io);
-      const x2 = v128.load64_splat(p2 + io);
-      const x3 = v128.load64_splat(p3 + io);
-      const gi0 = g + <usize>i * rowBytes;
-      for (let j = i & ~1; j < ld; j += 2) {
-        const jo = <usize>j << 3;
-        let acc = v128.load(gi0 + jo);
-        acc = f64x2.add(acc, f64x2.mul(x0, v128.load(p0 + jo)));
-        acc = f64x2.add(acc, f64x2.mul(x1, v128.load(p1 + jo)));
-        acc = f64x2.add(acc, f64x2.mul(x2, v128.load(p2 + jo)));
-        acc = f64x2.add(acc, f64x2.mul(x3, v128.load(p3 + jo)));
-        v128.store(gi0 + jo, acc);
+export function gramCols(xt: usize, mp: i32, ld: i32, d: i32, i0: i32, i1: i32, g: usize): void {
+  const col = <usize>mp << 3;
+  const row = <usize>ld << 3;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const a0 = xt + <usize>i * col;
+    const a1 = a0 + col;
+    const a2 = a1 + col;
+    const a3 = a2 + col;
+    const g0 = g + <usize>i * row;
+    for (let j = i; j < d; j += 2) {
+      const b0 = xt + <usize>j * col;
+      const b1 = b0 + col;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      for (let s: usize = 0; s < col; s += 16) {
+        const y0 = v128.load(b0 + s);
+        const y1 = v128.load(b1 + s);
+        const x0 = v128.load(a0 + s);
+        c00 = f64x2.add(c00, f64x2.mul(x0, y0));
+        c01 = f64x2.add(c01, f64x2.mul(x0, y1));
+        const x1 = v128.load(a1 + s);
+        c10 = f64x2.add(c10, f64x2.mul(x1, y0));
+        c11 = f64x2.add(c11, f64x2.mul(x1, y1));
+        const x2 = v128.load(a2 + s);
+        c20 = f64x2.add(c20, f64x2.mul(x2, y0));
+        c21 = f64x2.add(c21, f64x2.mul(x2, y1));
+        const x3 = v128.load(a3 + s);
+        c30 = f64x2.add(c30, f64x2.mul(x3, y0));
+        c31 = f64x2.add(c31, f64x2.mul(x3, y1));
       }
+      const o = g0 + (<usize>j << 3);
+      store<f64>(o, hsumF64(c00));
+      store<f64>(o, hsumF64(c01), 8);
+      store<f64>(o + row, hsumF64(c10));
+      store<f64>(o + row, hsumF64(c11), 8);
+      store<f64>(o + 2 * row, hsumF64(c20));
+      store<f64>(o + 2 * row, hsumF64(c21), 8);
+      store<f64>(o + 3 * row, hsumF64(c30));
+      store<f64>(o + 3 * row, hsumF64(c31), 8);
     }
   }
-  for (; s < m; s++) {
-    const p0 = xt + <usize>s * rowBytes;
-    for (let i = i0; i < i1; i++) {
-      const x0 = v128.load64_splat(p0 + (<usize>i << 3));
-      const gi0 = g + <usize>i * rowBytes;
-      for (let j = i & ~1; j < ld; j += 2) {
-        const jo = <usize>j << 3;
-        v128.store(gi0 + jo, f64x2.add(v128.load(gi0 + jo), f64x2.mul(x0, v128.load(p0 + jo))));
+  for (; i < i1; i++) {
+    const a0 = xt + <usize>i * col;
+    const g0 = g + <usize>i * row;
+    for (let j = i & ~1; j < d; j += 2) {
+      const b0 = xt + <usize>j * col;
+      const b1 = b0 + col;
+      let c0 = f64x2.splat(0);
+      let c1 = f64x2.splat(0);
+      for (let s: usize = 0; s < col; s += 16) {
+        const x0 = v128.load(a0 + s);
+        c0 = f64x2.add(c0, f64x2.mul(x0, v128.load(b0 + s)));
+        c1 = f64x2.add(c1, f64x2.mul(x0, v128.load(b1 + s)));
       }
+      store<f64>(g0 + (<usize>j << 3), hsumF64(c0));
+      store<f64>(g0 + (<usize>j << 3), hsumF64(c1), 8);
     }
   }
 }
 
-/** Writes transform(row r) − mean for sample rows listed in `rows` (int32) into xt (ld float64 apart). */
-export function centerRows(model: usize, rows: usize, m: i32, xt: usize, ld: i32): void {
+@inline function hsumF64(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * Writes transform(row) − mean of the sample rows listed in `rows` (int32) by dimension: sample s,
+ * dimension t at xt[t·mp + s] (float64). Rows are centred 8 at a time into `scratch` (8·d float64)
+ * and written out a cache line per dimension.
+ */
+export function centerRowsT(model: usize, rows: usize, m: i32, xt: usize, mp: i32, scratch: usize): void {
+  const d = gi(model, M_D);
   const stride = gi(model, M_STRIDE);
   const train = gp(model, M_TRAIN);
-  for (let s = 0; s < m; s++) {
-    const j = load<i32>(rows + (<usize>s << 2));
-    centerRow(model, train + <usize>j * <usize>stride, gi(model, M_U8), xt + <usize>s * (<usize>ld << 3));
+  const isU8 = gi(model, M_U8);
+  const rowBytes = <usize>d << 3;
+  const col = <usize>mp << 3;
+  for (let s0 = 0; s0 < m; s0 += 8) {
+    const nr = min(8, m - s0);
+    for (let r = 0; r < nr; r++) {
+      const j = load<i32>(rows + (<usize>(s0 + r) << 2));
+      centerRow(model, train + <usize>j * <usize>stride, isU8, scratch + <usize>r * rowBytes);
+    }
+    const dst = xt + (<usize>s0 << 3);
+    for (let t = 0; t < d; t++) {
+      const src = scratch + (<usize>t << 3);
+      const o = dst + <usize>t * col;
+      for (let r = 0; r < nr; r++) store<f64>(o + (<usize>r << 3), load<f64>(src + <usize>r * rowBytes));
+    }
   }
 }
 
@@ -939,6 +987,56 @@ function finishF32x4(
   if (p3 <= tau) store<f64>(out, s3, 24);
 }
 
+/**
+ * Screens 4 float32 rows against τ by a float32 SIMD sum of (q − r)² over [0, d4) (d4 a multiple of
+ * 4): out[i] (f64) = +Infinity for a row whose exact float64 distance is certainly > τ, else 0 (the
+ * row needs its exact distance). The float32 sum a of a row's first d4 terms is within
+ * γ·S + abs of their exact sum S (each lane adds d4/4 terms; the difference, square, lane and
+ * final sums give ≤ d4/4 + 8 roundings of 2^-24; underflow ≤ 2^-148 a term). The float64 sum in
+ * index order of all d terms only grows with each term, so it is ≥ its sum of these d4 terms, which
+ * is within γ64·S of S (≤ d + 4 roundings of 2^-53). With rel ≥ γ + γ64, (a − abs)(1 − rel) > τ
+ * proves the distance exceeds τ. A sum that overflows float32 (Infinity) proves nothing: the row is
+ * computed exactly.
+ */
+function screenF32x4(
+  q: usize,
+  r0: usize,
+  r1: usize,
+  r2: usize,
+  r3: usize,
+  d4: i32,
+  out: usize,
+  tau: f64,
+  rel: f64,
+  abs: f64,
+): void {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  const e = <usize>d4 << 2;
+  for (let o: usize = 0; o < e; o += 16) {
+    const x = v128.load(q + o);
+    const t0 = f32x4.sub(x, v128.load(r0 + o));
+    const t1 = f32x4.sub(x, v128.load(r1 + o));
+    const t2 = f32x4.sub(x, v128.load(r2 + o));
+    const t3 = f32x4.sub(x, v128.load(r3 + o));
+    s0 = f32x4.add(s0, f32x4.mul(t0, t0));
+    s1 = f32x4.add(s1, f32x4.mul(t1, t1));
+    s2 = f32x4.add(s2, f32x4.mul(t2, t2));
+    s3 = f32x4.add(s3, f32x4.mul(t3, t3));
+  }
+  const sums = hsum4(s0, s1, s2, s3);
+  store<f64>(out, screenOne(<f64>f32x4.extract_lane(sums, 0), tau, rel, abs));
+  store<f64>(out, screenOne(<f64>f32x4.extract_lane(sums, 1), tau, rel, abs), 8);
+  store<f64>(out, screenOne(<f64>f32x4.extract_lane(sums, 2), tau, rel, abs), 16);
+  store<f64>(out, screenOne(<f64>f32x4.extract_lane(sums, 3), tau, rel, abs), 24);
+}
+
+@inline function screenOne(a: f64, tau: f64, rel: f64, abs: f64): f64 {
+  return a < Infinity && (a - abs) * (1 - rel) > tau ? Infinity : 0;
+}
+
 /** Sifts entry `pos` of the max-heap (v, idx) of size `size` down. */
 @inline function siftDownMax(v: usize, idx: usize, size: i32, pos: i32): void {
   const x = load<f32>(v + (<usize>pos << 2));
@@ -1035,6 +1133,12 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
   const orig = gp(model, M_ORIG);
   const quad = qsq + 64;
   let sink = 0;
+  // screenF32x4 over the first d4 values: its relative and absolute rounding bounds.
+  const d4 = d & ~3;
+  const terms: f64 = <f64>(d4 >> 2) + 8;
+  const terms64: f64 = <f64>d + 4;
+  const screenRel = (terms * U32) / (1 - terms * U32) + (terms64 * U64) / (1 - terms64 * U64);
+  const screenAbs = <f64>d4 * 3.6e-45; // 2^-148 per term: float32 underflow
 
   for (let g = q0; g < q1; g += 4) {
     for (let r = 0; r < 4; r++) {
@@ -1141,7 +1245,6 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
       // Visit in increasing stage-2 bound, stop at the first bound over the (shrinking) threshold.
       sortByBound(candV, candI, nk);
       const split = stride >= 96 ? ((stride * 2) / 3) & ~15 : stride;
-      const splitF = d >= 24 ? (d * 2) / 3 : d;
       let c = 0;
       while (c < nk) {
         if (load<f32>(candV + (<usize>c << 2)) > thr) break;
@@ -1169,10 +1272,12 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
           statExact += 4;
           c += 4;
         } else if (fastF && c + 4 <= nk) {
-          // The same for float32 rows, with float64 sums continued in index order (bit-identical).
+          // The same for float32 rows: a float32 SIMD sum over the row, less its rounding bound,
+          // screens out the rows certainly farther than τ; the others get their exact float64
+          // distance, summed in index order (bit-identical to sqF32).
           if (c + 8 <= nk) {
             for (let t = 4; t < 8; t++) {
-              sink += touch(train + <usize>load<i32>(candI + (<usize>(c + t) << 2)) * <usize>stride, splitF << 2);
+              sink += touch(train + <usize>load<i32>(candI + (<usize>(c + t) << 2)) * <usize>stride, d << 2);
             }
           }
           const j0 = load<i32>(candI + (<usize>c << 2));
@@ -1183,8 +1288,8 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
           const r1 = train + <usize>j1 * <usize>stride;
           const r2 = train + <usize>j2 * <usize>stride;
           const r3 = train + <usize>j3 * <usize>stride;
-          sqF32x4(q, r0, r1, r2, r3, splitF, quad);
-          finishF32x4(q, r0, r1, r2, r3, quad, splitF, d, tau);
+          screenF32x4(q, r0, r1, r2, r3, d4, quad, tau, screenRel, screenAbs);
+          finishF32x4(q, r0, r1, r2, r3, quad, 0, d, tau);
           count = topkInsert(hd, hi, k, count, load<f64>(quad), j0, orig);
           count = topkInsert(hd, hi, k, count, load<f64>(quad, 8), j1, orig);
           count = topkInsert(hd, hi, k, count, load<f64>(quad, 16), j2, orig);
@@ -1239,6 +1344,8 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
 
 /** 2^-24, float32's unit roundoff. */
 const U32: f64 = 5.960464477539063e-8;
+/** 2^-53, float64's unit roundoff. */
+const U64: f64 = 1.1102230246251565e-16;
 
 @inline function kthInsert(kp: usize, k: i32, v: f32): void {
   let pos = k - 1;

@@ -287,3 +287,47 @@ describe('larger random sets, 2 threads and a small memory budget (several chunk
     });
   }
 });
+
+describe('pruned on float32 rows: the float32 screen never drops a true neighbour', () => {
+  it('rows whose distances differ by less than float32 rounding (permuted offsets) give the reference neighbours', async () => {
+    // Each query has 150 training rows at exactly the same distance: the query plus one offset
+    // vector with its coordinates permuted. Queries are multiples of 2^-10 and offsets of 2^-20, so
+    // every row, difference, square and float64 sum is exact: the k nearest are the tied rows of
+    // smallest index. The float32 sums of the screen round (~1e-7 relative), differently for each
+    // permutation: a screen without its rounding bound drops tied rows that belong to the k nearest.
+    const d = 128;
+    const m = 3;
+    const near = 150;
+    const far = 300;
+    const n = m * near + far;
+    let s = 99;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+    const queries = Float32Array.from({ length: m * d }, () => Math.floor(rnd() * 1024) / 1024);
+    const offset = Array.from({ length: d }, () => Math.round((rnd() - 0.5) * 0.02 * 2 ** 20) / 2 ** 20);
+    const train = new Float32Array(n * d);
+    for (let q = 0; q < m; q++) {
+      for (let r = 0; r < near; r++) {
+        const perm = Array.from({ length: d }, (_, i) => i).sort(() => rnd() - 0.5);
+        const row = (q * near + r) * d;
+        for (let t = 0; t < d; t++) train[row + t] = queries[q * d + t] + offset[perm[t]];
+      }
+    }
+    for (let i = m * near * d; i < n * d; i++) train[i] = rnd() * 3 - 1;
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 5);
+    const knn = new KNeighborsClassifier({ k: 5, engine: 'pruned', threads: 1 }).fit(
+      { data: train, shape: [n, d] },
+      labels,
+    );
+    const nb = await knn.kneighbors({ data: queries, shape: [m, d] });
+    const exact = knn.engineInfo?.pruneStats?.exact ?? 0;
+    knn.dispose();
+    const ref = refKneighbors({ metric: 'sqeuclidean', train, n, queries, m, d, k: 5 });
+    expect(Array.from(nb.indices)).toEqual(Array.from(ref.indices));
+    expect(Array.from(nb.distances)).toEqual(Array.from(ref.distances.map(Math.sqrt)));
+    // The near rows were candidates (the screen saw them), not pruned by the bounds.
+    expect(exact).toBeGreaterThan(m * 100);
+  });
+});

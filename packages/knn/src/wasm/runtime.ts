@@ -13,8 +13,8 @@ export interface KernelExports {
   matmulRowsA(model: number, out: number, r0: number, r1: number): void;
   matmulRowsB(model: number, out: number, r0: number, r1: number, inv: number): void;
   projectTrain(model: number, work: number, r0: number, r1: number): void;
-  gramRows(xt: number, m: number, ld: number, i0: number, i1: number, g: number): void;
-  centerRows(model: number, rows: number, m: number, xt: number, ld: number): void;
+  gramCols(xt: number, mp: number, ld: number, d: number, i0: number, i1: number, g: number): void;
+  centerRowsT(model: number, rows: number, m: number, xt: number, mp: number, scratch: number): void;
   symv(a: number, ld: number, d: number, x: number, y: number): void;
 }
 
@@ -26,7 +26,7 @@ export type KernelName =
   | 'matmulRowsA'
   | 'matmulRowsB'
   | 'projectTrain'
-  | 'gramRows';
+  | 'gramCols';
 
 const PAGE = 65536;
 /** 4 GiB: the most a 32-bit WebAssembly memory can address. */

@@ -293,18 +293,20 @@ export class WasmSearch {
     }
     for (let t = 0; t < d; t++) mean[t] /= m;
     heap.f64().set(mean, heap.getI(ctx, M.MEAN) / 8);
-    // 2. Covariance (Gram matrix of the centred sample), upper triangle in parallel.
+    // 2. Covariance (Gram matrix of the centred sample, held by dimension), upper triangle in
+    // parallel.
     const mark = heap.mark();
     const ld = d + (d & 1);
+    const mp = m + (m & 1) + 8; // 8 zero samples of padding: columns not a power of two apart
     const rowsPtr = heap.alloc(m * 4, 4);
     i32().set(rows, rowsPtr / 4);
-    const xt = heap.allocZeroed(m * ld * 8, 16);
-    heap.kernels.centerRows(ctx, rowsPtr, m, xt, ld);
+    const xt = heap.allocZeroed(ld * mp * 8, 16);
+    heap.kernels.centerRowsT(ctx, rowsPtr, m, xt, mp, heap.alloc(8 * d * 8, 16));
     const g = heap.allocZeroed(ld * ld * 8, 16);
-    const cuts = triangleCuts(d, Math.max(1, this.executor.size * 4));
+    const cuts = triangleCuts(d, this.executor.size);
     await this.executor.run(
       cuts.length - 1,
-      (i) => ({ fn: 'gramRows', args: [xt, m, ld, cuts[i], cuts[i + 1], g] }),
+      (i) => ({ fn: 'gramCols', args: [xt, mp, ld, d, cuts[i], cuts[i + 1], g] }),
       { signal: opts.signal },
     );
     {
@@ -331,14 +333,13 @@ export class WasmSearch {
     for (let i = 0; i < d; i++)
       for (let j = 0; j < p; j++) basis[i * BASIS_COLS + j] = vecs[i * p + j];
     heap.f64().set(basis, heap.getI(ctx, M.BASIS) / 8);
-    // 4. Project every training row (rows in groups of 4), in parallel.
-    const chunk = 1024;
-    const jobs = Math.ceil(n / chunk);
+    // 4. Project every training row (rows in groups of 4), in parallel, small jobs first.
+    const bounds = jobBounds(n, 1024, this.executor.size);
     await this.executor.run(
-      jobs,
+      bounds.length - 1,
       (i, slot) => ({
         fn: 'projectTrain',
-        args: [ctx, this.works[slot], i * chunk, Math.min(n, (i + 1) * chunk)],
+        args: [ctx, this.works[slot], bounds[i], bounds[i + 1]],
       }),
       { signal: opts.signal },
     );
@@ -775,16 +776,23 @@ function orderByKey(keys: Float64Array): Int32Array {
   return order.sort((x, y) => keys[x] - keys[y] || x - y);
 }
 
-/** Splits rows 0..d of an upper triangle into `parts` ranges of about equal area. */
-function triangleCuts(d: number, parts: number): number[] {
-  const total = (d * (d + 1)) / 2;
+/**
+ * Row ranges of a d × d upper triangle for the Gram kernel, cut at multiples of 4 (its tile height):
+ * first one range of 4 rows per thread (they run while V8 still has only baseline code for the
+ * kernel; see {@link jobBounds}), then the rest in 4 ranges per thread of about equal area.
+ */
+function triangleCuts(d: number, threads: number): number[] {
   const cuts = [0];
+  while (cuts.length <= threads && cuts[cuts.length - 1]! + 4 < d) cuts.push(cuts[cuts.length - 1]! + 4);
+  const first = cuts[cuts.length - 1]!;
+  const parts = Math.max(1, threads * 4);
+  const total = ((d - first) * (d - first + 1)) / 2;
   let acc = 0;
   let next = total / parts;
-  for (let i = 0; i < d; i++) {
+  for (let i = first; i < d; i++) {
     acc += d - i;
     if (acc >= next && i + 1 < d) {
-      cuts.push(i + 1);
+      cuts.push((i + 1) & ~3);
       next += total / parts;
     }
   }
