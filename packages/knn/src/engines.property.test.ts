@@ -306,7 +306,10 @@ describe('pruned on float32 rows: the float32 screen never drops a true neighbou
       return s / 2 ** 32;
     };
     const queries = Float32Array.from({ length: m * d }, () => Math.floor(rnd() * 1024) / 1024);
-    const offset = Array.from({ length: d }, () => Math.round((rnd() - 0.5) * 0.02 * 2 ** 20) / 2 ** 20);
+    const offset = Array.from(
+      { length: d },
+      () => Math.round((rnd() - 0.5) * 0.02 * 2 ** 20) / 2 ** 20,
+    );
     const train = new Float32Array(n * d);
     for (let q = 0; q < m; q++) {
       for (let r = 0; r < near; r++) {

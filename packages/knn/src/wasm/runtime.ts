@@ -14,7 +14,14 @@ export interface KernelExports {
   matmulRowsB(model: number, out: number, r0: number, r1: number, inv: number): void;
   projectTrain(model: number, work: number, r0: number, r1: number): void;
   gramCols(xt: number, mp: number, ld: number, d: number, i0: number, i1: number, g: number): void;
-  centerRowsT(model: number, rows: number, m: number, xt: number, mp: number, scratch: number): void;
+  centerRowsT(
+    model: number,
+    rows: number,
+    m: number,
+    xt: number,
+    mp: number,
+    scratch: number,
+  ): void;
   symv(a: number, ld: number, d: number, x: number, y: number): void;
 }
 

@@ -783,7 +783,8 @@ function orderByKey(keys: Float64Array): Int32Array {
  */
 function triangleCuts(d: number, threads: number): number[] {
   const cuts = [0];
-  while (cuts.length <= threads && cuts[cuts.length - 1]! + 4 < d) cuts.push(cuts[cuts.length - 1]! + 4);
+  while (cuts.length <= threads && cuts[cuts.length - 1]! + 4 < d)
+    cuts.push(cuts[cuts.length - 1]! + 4);
   const first = cuts[cuts.length - 1]!;
   const parts = Math.max(1, threads * 4);
   const total = ((d - first) * (d - first + 1)) / 2;
