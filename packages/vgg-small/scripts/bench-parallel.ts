@@ -9,7 +9,14 @@
  *
  * Flags: --max-workers N (default: the cores here), --batch N (full network, default 256),
  * --cpu-batch N (CPU preset, default 64), --steps N (median of N timed steps, default 3), --warmup N
- * (untimed steps first, default 1), --no-full (CPU preset only), --no-torch, --json FILE.
+ * (untimed steps first, default 1), --rounds N (run every configuration N times, round-robin, and
+ * report each one's median round: this machine's speed drifts by ±20% over minutes, so
+ * configurations timed minutes apart are not comparable; default 1), --no-full (CPU preset only),
+ * --no-torch, --json FILE.
+ * "N independent processes" is the ceiling of N-way data parallelism on this machine: N processes
+ * started together, each stepping batch/N images on its main thread with no exchange at all; their
+ * summed images/s is what N workers would reach if synchronisation and the gradient exchange were
+ * free (so "÷ independent" is the trainer's own efficiency, apart from the hardware's).
  * "CPU ms per image" is the process's CPU time (every thread) per trained image: on a machine shared
  * with other jobs, images/s cannot show scaling, but equal CPU time per image for 1 and N workers
  * means N workers add no work, so N idle cores would give about N× the images/s.
@@ -17,7 +24,7 @@
  * with every replica applying the averaged update ('all-apply'); "N workers, broadcast" has replica 0
  * apply it and the others copy its weights.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +39,7 @@ const { values: args } = parseArgs({
     'cpu-batch': { type: 'string', default: '64' },
     steps: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '1' },
     'no-full': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -49,6 +57,8 @@ interface Config {
   /** 0: the calling thread (workers: 1); N: N worker threads. */
   workers: number;
   update: 'all-apply' | 'broadcast';
+  /** Wall-clock time (ms since the epoch) to start stepping at: concurrent children start together. */
+  startAt?: number;
 }
 interface Measured {
   stepMs: number;
@@ -104,6 +114,10 @@ async function child(c: Config): Promise<Measured> {
           update: c.update,
         });
   const startMs = performance.now() - t0;
+  if (c.startAt !== undefined) {
+    const wait = c.startAt - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
   const times: number[] = [];
   let cpu: NodeJS.CpuUsage | undefined;
   for (let i = 0; i < WARMUP + STEPS; i++) {
@@ -136,22 +150,23 @@ if (args.child) {
 // Parent: every configuration in its own process, then PyTorch, then the tables.
 const cores = availableParallelism();
 const maxWorkers = Number(args['max-workers'] ?? cores);
+const childArgs = (c: Config) => [
+  '--import',
+  'tsx',
+  fileURLToPath(import.meta.url),
+  '--child',
+  JSON.stringify(c),
+  '--steps',
+  String(STEPS),
+  '--warmup',
+  String(WARMUP),
+];
 function run(c: Config): Measured | undefined {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(import.meta.url),
-      '--child',
-      JSON.stringify(c),
-      '--steps',
-      String(STEPS),
-      '--warmup',
-      String(WARMUP),
-    ],
-    { encoding: 'utf8', cwd: join(here, '..'), maxBuffer: 1 << 24 },
-  );
+  const r = spawnSync(process.execPath, childArgs(c), {
+    encoding: 'utf8',
+    cwd: join(here, '..'),
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) {
     console.error(
       `${JSON.stringify(c)} failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
@@ -159,6 +174,44 @@ function run(c: Config): Measured | undefined {
     return undefined;
   }
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+/**
+ * `copies` processes on their main thread, batch/copies images a step each, stepping together (they
+ * wait for a common start time after their set-up): their summed images/s, the largest peak RSS.
+ */
+async function runIndependent(c: Config, copies: number): Promise<Measured | undefined> {
+  const startAt = Date.now() + 10_000;
+  const part = Math.floor(c.batch / copies);
+  const one = (): Promise<Measured | undefined> =>
+    new Promise((resolve) => {
+      const cfg: Config = { ...c, batch: part, workers: 0, startAt };
+      const p = spawn(process.execPath, childArgs(cfg), { cwd: join(here, '..') });
+      let out = '';
+      p.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+      });
+      p.on('close', (code) => {
+        resolve(code === 0 ? (JSON.parse(out.trim().split('\n').pop()!) as Measured) : undefined);
+      });
+    });
+  const all = await Promise.all(Array.from({ length: copies }, one));
+  if (all.some((m) => !m)) return undefined;
+  const ms = all as Measured[];
+  const imagesPerS = ms.reduce((t, m) => t + m.imagesPerS, 0);
+  return {
+    stepMs: Math.max(...ms.map((m) => m.stepMs)),
+    imagesPerS,
+    peakRssMiB: Math.max(...ms.map((m) => m.peakRssMiB)),
+    startMs: 0,
+  };
+}
+
+/** The measurement of median images/s among rounds (undefined rounds, failures, are left out). */
+function medianRound(ms: (Measured | undefined)[]): Measured | undefined {
+  const ok = ms.filter((m): m is Measured => m !== undefined);
+  ok.sort((a, b) => a.imagesPerS - b.imagesPerS);
+  return ok[Math.floor((ok.length - 1) / 2)];
 }
 
 const torch = (preset: Preset, batch: number, threads: number) =>
@@ -179,21 +232,55 @@ const networks: { name: string; preset: Preset; batch: number }[] = [
 const started = new Date();
 const results: Record<string, unknown>[] = [];
 const f1 = (v: number) => v.toFixed(1);
+const ROUNDS = Math.max(1, Number(args.rounds));
 for (const net of networks) {
-  const rows: { label: string; workers: number; m: Measured | undefined }[] = [];
-  const add = (label: string, workers: number, update: Config['update']) => {
-    const m = run({ preset: net.preset, batch: net.batch, workers, update });
-    rows.push({ label, workers, m });
-    console.error(`${net.preset} ${label}: ${m ? `${f1(m.imagesPerS)} img/s` : 'failed'}`);
-  };
+  interface Row {
+    label: string;
+    workers: number;
+    measure: () => Promise<Measured | undefined>;
+    rounds: (Measured | undefined)[];
+    m?: Measured | undefined;
+  }
+  const plan: Row[] = [];
+  const add = (label: string, workers: number, update: Config['update']) =>
+    plan.push({
+      label,
+      workers,
+      rounds: [],
+      measure: async () => run({ preset: net.preset, batch: net.batch, workers, update }),
+    });
   add('main thread (workers: 1)', 0, 'all-apply');
   for (let n = 1; n <= maxWorkers; n++) add(`${n} worker${n > 1 ? 's' : ''}`, n, 'all-apply');
   if (maxWorkers > 1) add(`${maxWorkers} workers, broadcast`, maxWorkers, 'broadcast');
+  for (let n = 2; n <= maxWorkers; n++) {
+    plan.push({
+      label: `${n} independent processes (batch ${Math.floor(net.batch / n)} each, no exchange)`,
+      workers: -n,
+      rounds: [],
+      measure: () =>
+        runIndependent(
+          { preset: net.preset, batch: net.batch, workers: 0, update: 'all-apply' },
+          n,
+        ),
+    });
+  }
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const row of plan) {
+      const m = await row.measure();
+      row.rounds.push(m);
+      console.error(
+        `${net.preset} ${row.label}${ROUNDS > 1 ? ` (round ${r + 1}/${ROUNDS})` : ''}: ${m ? `${f1(m.imagesPerS)} img/s` : 'failed'}`,
+      );
+    }
+  }
+  for (const row of plan) row.m = medianRound(row.rounds);
+  const rows = plan;
   const all = args['no-torch'] ? undefined : torch(net.preset, net.batch, cores);
   const one = args['no-torch'] ? undefined : torch(net.preset, net.batch, 1);
   const base = rows[0]!.m?.imagesPerS;
   console.log(
-    `\n## ${net.name}, batch ${net.batch} (median of ${STEPS} steps after ${WARMUP} warm-up)\n`,
+    `\n## ${net.name}, batch ${net.batch} (median of ${STEPS} steps after ${WARMUP} warm-up` +
+      `${ROUNDS > 1 ? `; the median of ${ROUNDS} rounds, run round-robin` : ''})\n`,
   );
   console.log(
     '| configuration | step | images/s | × main thread | scaling efficiency | ÷ PyTorch all cores | ÷ PyTorch 1 core | peak RSS | start | CPU ms per image |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -205,9 +292,9 @@ for (const net of networks) {
     }
     const speedUp = base ? m.imagesPerS / base : Number.NaN;
     console.log(
-      `| ${label} | ${m.stepMs.toFixed(0)} ms | ${f1(m.imagesPerS)} | ${speedUp.toFixed(2)}× | ${workers > 0 ? `${((speedUp / workers) * 100).toFixed(0)}%` : '—'} | ` +
+      `| ${label} | ${m.stepMs.toFixed(0)} ms | ${f1(m.imagesPerS)} | ${speedUp.toFixed(2)}× | ${workers !== 0 ? `${((speedUp / Math.abs(workers)) * 100).toFixed(0)}%` : '—'} | ` +
         `${all ? `${(m.imagesPerS / all.images_per_s).toFixed(2)}×` : '—'} | ${one ? `${(m.imagesPerS / one.images_per_s).toFixed(2)}×` : '—'} | ` +
-        `${m.peakRssMiB.toFixed(0)} MiB | ${workers > 0 ? `${(m.startMs / 1000).toFixed(1)} s` : '—'} | ` +
+        `${m.peakRssMiB.toFixed(0)} MiB${workers < 0 ? ' each' : ''} | ${workers > 0 ? `${(m.startMs / 1000).toFixed(1)} s` : '—'} | ` +
         `${m.cpuMsPerImage === undefined ? '—' : m.cpuMsPerImage.toFixed(1)} |`,
     );
   }
@@ -220,15 +307,25 @@ for (const net of networks) {
       `| PyTorch, 1 thread | ${one.step_ms.toFixed(0)} ms | ${f1(one.images_per_s)} | | | | 1.00× | | |`,
     );
   const two = rows.find((r) => r.workers === 2)?.m;
+  const ceiling = rows.find((r) => r.workers === -2)?.m;
   if (two && base) {
     console.log(
       `\n2 workers ÷ main thread: ${(two.imagesPerS / base).toFixed(2)}× (goal ≥ 1.7×)` +
+        (ceiling
+          ? `; 2 independent processes ÷ main thread: ${(ceiling.imagesPerS / base).toFixed(2)}× ` +
+            `(this machine's ceiling); 2 workers ÷ that ceiling: ${(two.imagesPerS / ceiling.imagesPerS).toFixed(2)}×`
+          : '') +
         (all
           ? `; best ÷ PyTorch all cores: ${(Math.max(...rows.map((r) => r.m?.imagesPerS ?? 0)) / all.images_per_s).toFixed(2)}×`
           : ''),
     );
   }
-  results.push({ ...net, rows, torchAll: all, torchOne: one });
+  results.push({
+    ...net,
+    rows: rows.map(({ label, workers, m, rounds }) => ({ label, workers, m, rounds })),
+    torchAll: all,
+    torchOne: one,
+  });
 }
 console.log(
   `\n${cores} cores (${cpus()[0]?.model}), Node ${process.version}, started ${started.toISOString()}; ` +
