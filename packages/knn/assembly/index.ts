@@ -779,7 +779,7 @@ export function symv(a: usize, ld: i32, d: i32, x: usize, y: usize): void {
     for (; j + 2 <= d; j += 2) {
       acc = f64x2.add(acc, f64x2.mul(v128.load(ai + (<usize>j << 3)), v128.load(x + (<usize>j << 3))));
     }
-    let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    let s = hsumF64(acc);
     for (; j < d; j++) s += load<f64>(ai + (<usize>j << 3)) * load<f64>(x + (<usize>j << 3));
     store<f64>(y + (<usize>i << 3), s);
   }
@@ -920,71 +920,31 @@ function selectSmallest(lb: usize, n: i32, t: i32, selV: usize, selI: usize): i3
 }
 
 /**
- * The same for float32 rows: the float64 sum over the first `split` values, continued in index
- * order when it is ≤ tau (so the result is bit-identical to sqF32), else returned as it is (a sum of
- * non-negative terms only grows, so the row is farther than tau).
+ * The exact distances of the rows among 4 that screenF32x4 left to compute (out[i] = 0; +Infinity
+ * marks a row already known to be farther than τ, and stays): sqF32 of each, bit-identical. Two or
+ * more go through sqF32x4, whose four sums advance together so that their additions' latencies
+ * overlap (the lanes of screened-out rows are computed and discarded).
  */
-@inline function finishF32(q: usize, row: usize, partial: f64, split: i32, d: i32, tau: f64): f64 {
-  if (partial > tau) return partial;
-  let s = partial;
-  for (let i = split; i < d; i++) {
-    const t = <f64>load<f32>(q + (<usize>i << 2)) - <f64>load<f32>(row + (<usize>i << 2));
-    s += t * t;
-  }
-  return s;
-}
-
-/**
- * finishF32 of four rows at once: each partial sum out[i] (f64) that is ≤ tau is continued over
- * [split, d) in index order (bit-identical to finishF32); the four sums advance together, so
- * their additions' latencies overlap instead of running one chain after another. Rows already
- * beyond tau keep their partial sum (their lane's work is discarded).
- */
-function finishF32x4(
-  q: usize,
-  r0: usize,
-  r1: usize,
-  r2: usize,
-  r3: usize,
-  out: usize,
-  split: i32,
-  d: i32,
-  tau: f64,
-): void {
-  const p0 = load<f64>(out);
-  const p1 = load<f64>(out, 8);
-  const p2 = load<f64>(out, 16);
-  const p3 = load<f64>(out, 24);
-  const need = (p0 <= tau ? 1 : 0) + (p1 <= tau ? 1 : 0) + (p2 <= tau ? 1 : 0) + (p3 <= tau ? 1 : 0);
-  if (need == 0 || split >= d) return;
+function exactF32x4(q: usize, r0: usize, r1: usize, r2: usize, r3: usize, out: usize, d: i32): void {
+  const k0 = load<f64>(out) == 0;
+  const k1 = load<f64>(out, 8) == 0;
+  const k2 = load<f64>(out, 16) == 0;
+  const k3 = load<f64>(out, 24) == 0;
+  const need = (k0 ? 1 : 0) + (k1 ? 1 : 0) + (k2 ? 1 : 0) + (k3 ? 1 : 0);
+  if (need == 0) return;
   if (need == 1) {
     // One chain: no overlap to gain, and no discarded work.
-    if (p0 <= tau) store<f64>(out, finishF32(q, r0, p0, split, d, tau));
-    else if (p1 <= tau) store<f64>(out, finishF32(q, r1, p1, split, d, tau), 8);
-    else if (p2 <= tau) store<f64>(out, finishF32(q, r2, p2, split, d, tau), 16);
-    else store<f64>(out, finishF32(q, r3, p3, split, d, tau), 24);
+    if (k0) store<f64>(out, sqF32(q, r0, d));
+    else if (k1) store<f64>(out, sqF32(q, r1, d), 8);
+    else if (k2) store<f64>(out, sqF32(q, r2, d), 16);
+    else store<f64>(out, sqF32(q, r3, d), 24);
     return;
   }
-  let s0 = p0;
-  let s1 = p1;
-  let s2 = p2;
-  let s3 = p3;
-  for (let i = split; i < d; i++) {
-    const o = <usize>i << 2;
-    const x = <f64>load<f32>(q + o);
-    const t0 = x - <f64>load<f32>(r0 + o);
-    const t1 = x - <f64>load<f32>(r1 + o);
-    const t2 = x - <f64>load<f32>(r2 + o);
-    const t3 = x - <f64>load<f32>(r3 + o);
-    s0 += t0 * t0;
-    s1 += t1 * t1;
-    s2 += t2 * t2;
-    s3 += t3 * t3;
-  }
-  if (p0 <= tau) store<f64>(out, s0);
-  if (p1 <= tau) store<f64>(out, s1, 8);
-  if (p2 <= tau) store<f64>(out, s2, 16);
-  if (p3 <= tau) store<f64>(out, s3, 24);
+  sqF32x4(q, r0, r1, r2, r3, d, out);
+  if (!k0) store<f64>(out, Infinity);
+  if (!k1) store<f64>(out, Infinity, 8);
+  if (!k2) store<f64>(out, Infinity, 16);
+  if (!k3) store<f64>(out, Infinity, 24);
 }
 
 /**
@@ -1289,7 +1249,7 @@ export function prunedRange(model: usize, work: usize, q0: i32, q1: i32, outRow0
           const r2 = train + <usize>j2 * <usize>stride;
           const r3 = train + <usize>j3 * <usize>stride;
           screenF32x4(q, r0, r1, r2, r3, d4, quad, tau, screenRel, screenAbs);
-          finishF32x4(q, r0, r1, r2, r3, quad, 0, d, tau);
+          exactF32x4(q, r0, r1, r2, r3, quad, d);
           count = topkInsert(hd, hi, k, count, load<f64>(quad), j0, orig);
           count = topkInsert(hd, hi, k, count, load<f64>(quad, 8), j1, orig);
           count = topkInsert(hd, hi, k, count, load<f64>(quad, 16), j2, orig);
