@@ -52,7 +52,7 @@ function randomConvCases(r: { int(lo: number, hi: number): number; pick<T>(xs: r
     const pad = i % 4 < 2 ? 'same' : 'valid';
     const h = r.int(k, 12);
     const w = r.int(k, 12);
-    const c = i < 12 ? r.int(1, 6) : r.int(16, 24); // both the im2col and the per-tap path
+    const c = i < 12 ? r.int(1, 6) : r.int(16, 24); // every filter-gradient path
     cases.push([r.int(1, 3), h, w, c, r.int(1, 9), k, stride, pad]);
   }
   // unused trailing rows/columns (valid padding, even sides, stride 2) and a 1×1 output
@@ -64,14 +64,20 @@ function randomConvCases(r: { int(lo: number, hi: number): number; pick<T>(xs: r
   return cases;
 }
 
-/** Batch 1 and 256, and batches that cross the filter gradient's chunks. */
+/**
+ * Batch 1 and 256, batches that cross the filter gradient's chunks, and each of its three paths:
+ * our SIMD kernel (F a multiple of 4, C·F ≤ 192·192), the im2col product (few filter rows) and the
+ * forward-convolution form.
+ */
 const LARGE_CONV_CASES: readonly ConvCase[] = [
-  [256, 8, 8, 8, 6, 3, 1, 'same'], // two chunks of 128 images
-  [256, 9, 9, 9, 4, 3, 2, 'valid'],
-  [24, 28, 28, 8, 5, 3, 1, 'same'], // chunks of 10, 10 and 4 images
-  [256, 28, 28, 1, 4, 3, 1, 'same'], // first layer: the im2col product
+  [256, 8, 8, 8, 6, 3, 1, 'same'], // convolution form: two chunks of 128 images
+  [256, 9, 9, 9, 4, 3, 2, 'valid'], // SIMD kernel: 10 chunks
+  [24, 28, 28, 8, 5, 3, 1, 'same'], // convolution form: chunks of 10, 10 and 4 images
+  [256, 28, 28, 1, 4, 3, 1, 'same'], // first layer, SIMD kernel
+  [64, 28, 28, 1, 6, 3, 1, 'same'], // first layer, the im2col product
   [1, 28, 28, 1, 8, 3, 1, 'same'],
   [1, 14, 14, 16, 8, 3, 2, 'same'],
+  [2, 5, 5, 200, 192, 3, 1, 'same'], // C·F over the SIMD kernel's limit: convolution form
 ];
 
 /**
