@@ -79,14 +79,16 @@ function filterGradDirect({ be, x, dy, info }: FilterGradArgs): TensorInfo {
   const dyAt = xpAt + align(chunk * imageIn);
   const { exports: k, base } = filterGradModule(4 * (dyAt + chunk * imageDy));
   const mem = new Float32Array(k.memory.buffer, base);
-  const offs = new Int32Array(k.memory.buffer, base, R);
+  const offs = new Int32Array(k.memory.buffer, base + 4 * offsAt, R);
   let r = 0;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       for (let c = 0; c < C; c++) offs[r++] = (kh * Wp + kw) * C + c;
     }
   }
-  // Input columns w land at w + pl; those outside [0, Wp) are read by no tap.
+  // Input rows h and columns w land at h + pt, w + pl; those outside the padded image no tap reads.
+  const h0 = Math.max(0, -pt);
+  const h1 = Math.min(H, Hp - pt);
   const w0 = Math.max(0, -pl);
   const w1 = Math.min(W, Wp - pl);
   const src = heapF32(be, x);
@@ -96,7 +98,7 @@ function filterGradDirect({ be, x, dy, info }: FilterGradArgs): TensorInfo {
     mem.fill(0, xpAt, xpAt + Bc * imageIn);
     if (w1 > w0) {
       for (let i = 0; i < Bc; i++) {
-        for (let h = Math.max(0, -pt); h < Math.min(H, Hp - pt); h++) {
+        for (let h = h0; h < h1; h++) {
           const s = (((b0 + i) * H + h) * W + w0) * C;
           mem.set(
             src.subarray(s, s + (w1 - w0) * C),
