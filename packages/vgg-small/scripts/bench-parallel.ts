@@ -12,6 +12,7 @@
  * (untimed steps first, default 1), --rounds N (run every configuration N times, round-robin, and
  * report each one's median round: this machine's speed drifts by ±20% over minutes, so
  * configurations timed minutes apart are not comparable; default 1), --no-full (CPU preset only),
+ * --no-cpu (full network only),
  * --no-torch, --json FILE.
  * "N independent processes" is the ceiling of N-way data parallelism on this machine: N processes
  * started together, each stepping batch/N images on its main thread with no exchange at all; their
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '1' },
     'no-full': { type: 'boolean', default: false },
+    'no-cpu': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     json: { type: 'string' },
     child: { type: 'string' },
@@ -227,7 +229,15 @@ const networks: { name: string; preset: Preset; batch: number }[] = [
           batch: Number(args.batch),
         },
       ]),
-  { name: 'CPU preset (12/24/48, dense 256)', preset: 'cpu', batch: Number(args['cpu-batch']) },
+  ...(args['no-cpu']
+    ? []
+    : [
+        {
+          name: 'CPU preset (12/24/48, dense 256)',
+          preset: 'cpu' as const,
+          batch: Number(args['cpu-batch']),
+        },
+      ]),
 ];
 const started = new Date();
 const results: Record<string, unknown>[] = [];

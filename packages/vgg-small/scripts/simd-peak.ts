@@ -1,0 +1,110 @@
+/**
+ * The per-core ceiling of WebAssembly training here: the engine's peak f32x4 multiply-and-add rate
+ * (assembly/simd-peak.ts; WebAssembly SIMD is 128 bits wide and has no fused multiply-add) against
+ * native code's (PyTorch's 2048×2048 product on one thread: 256-bit AVX2 with FMA), and the full
+ * network's six forward convolutions on tfjs-backend-wasm (XNNPACK) against PyTorch on one thread.
+ *
+ *   flock /tmp/fmnist-bench.lock pnpm --filter @fmnist/vgg-small bench:simd-peak [--batch 128]
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { ASC_COMMON_FLAGS, compileAssemblyScript } from '../../../wasm.base.js';
+
+const { values: args } = parseArgs({ options: { batch: { type: 'string', default: '128' } } });
+const batch = Number(args.batch);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+// 1. The engine's peak: 12 chains × (mul + add) × 4 lanes per iteration.
+const bytes = await compileAssemblyScript([
+  join(root, 'assembly', 'simd-peak.ts'),
+  ...ASC_COMMON_FLAGS,
+]);
+const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>));
+const peak = instance.exports.peak as (iters: number, seed: number) => number;
+peak(1e6, 0.5);
+const ITERS = 1e8;
+const wasmPeak = median(
+  Array.from({ length: 5 }, (_, r) => {
+    const t0 = performance.now();
+    peak(ITERS, 0.5 + r);
+    return (ITERS * 96) / ((performance.now() - t0) / 1000) / 1e9;
+  }),
+);
+
+// 2. The full network's forward convolutions (3×3, 'same'), on tfjs-backend-wasm.
+const layers = [
+  { size: 28, c: 1, f: 64 },
+  { size: 28, c: 64, f: 64 },
+  { size: 14, c: 64, f: 128 },
+  { size: 14, c: 128, f: 128 },
+  { size: 7, c: 128, f: 256 },
+  { size: 7, c: 256, f: 256 },
+].map((l) => ({ ...l, batch, gflop: (2 * batch * l.size * l.size * 9 * l.c * l.f) / 1e9 }));
+await tf.setBackend('wasm');
+const wasmMs = layers.map((l) => {
+  const x = tf.randomNormal<tf.Rank.R4>([l.batch, l.size, l.size, l.c]);
+  const w = tf.randomNormal<tf.Rank.R4>([3, 3, l.c, l.f]);
+  const once = () => {
+    const t0 = performance.now();
+    const y = tf.conv2d(x, w, 1, 'same');
+    y.dataSync(); // outside tf.tidy, which would walk the returned array element by element
+    const ms = performance.now() - t0;
+    y.dispose();
+    return ms;
+  };
+  once();
+  const ms = median([once(), once(), once()]);
+  tf.dispose([x, w]);
+  return ms;
+});
+
+// 3. Native: PyTorch on one thread.
+const env = { ...process.env };
+delete env.OPENBLAS_CORETYPE;
+delete env.OPENBLAS_L2_SIZE;
+const py = spawnSync(
+  '/usr/bin/python3',
+  [join(root, 'scripts', 'simd-peak.py'), JSON.stringify(layers)],
+  {
+    encoding: 'utf8',
+    env,
+  },
+);
+const native =
+  py.status === 0
+    ? (JSON.parse(py.stdout.trim().split('\n').pop()!) as { mm_gflops: number; conv_ms: number[] })
+    : undefined;
+if (!native)
+  console.error(
+    `PyTorch skipped: ${py.stderr.trim().split('\n').pop()} (apt-get install -y python3-torch)`,
+  );
+
+const f1 = (v: number) => v.toFixed(1);
+console.log(
+  `\n| one core | WebAssembly (V8, SIMD128) | native (PyTorch, AVX2 + FMA) | wasm ÷ native |`,
+);
+console.log('|---|---:|---:|---:|');
+console.log(
+  `| peak multiply-add rate | ${f1(wasmPeak)} GFLOP/s (mul + add, 12 chains) | ${native ? `${f1(native.mm_gflops)} GFLOP/s (2048² product)` : '—'} | ${native ? `${(wasmPeak / native.mm_gflops).toFixed(2)}×` : '—'} |`,
+);
+let wasmTotal = 0;
+let nativeTotal = 0;
+layers.forEach((l, i) => {
+  const w = wasmMs[i]!;
+  const n = native?.conv_ms[i];
+  wasmTotal += w;
+  nativeTotal += n ?? 0;
+  console.log(
+    `| conv ${l.size}×${l.size}, ${l.c}→${l.f}, batch ${l.batch} | ${f1(w)} ms, ${f1(l.gflop / (w / 1000))} GFLOP/s | ${n === undefined ? '—' : `${f1(n)} ms, ${f1(l.gflop / (n / 1000))} GFLOP/s`} | ${n === undefined ? '—' : `${(n / w).toFixed(2)}×`} |`,
+  );
+});
+const gflop = layers.reduce((s, l) => s + l.gflop, 0);
+console.log(
+  `| the six forward convolutions | ${f1(wasmTotal)} ms, ${f1(gflop / (wasmTotal / 1000))} GFLOP/s (${Math.round((100 * gflop) / (wasmTotal / 1000) / wasmPeak)}% of the wasm peak) | ${native ? `${f1(nativeTotal)} ms, ${f1(gflop / (nativeTotal / 1000))} GFLOP/s` : '—'} | ${native ? `${(nativeTotal / wasmTotal).toFixed(2)}×` : '—'} |`,
+);
+console.log(`\n${tf.getBackend()} backend, Node ${process.version}, ${new Date().toISOString()}`);
