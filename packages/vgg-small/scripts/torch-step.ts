@@ -14,6 +14,14 @@ export interface TorchResult {
   images_per_s: number;
 }
 
+/** This process's environment without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, for timing Debian's PyTorch. */
+export function torchEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
 /**
  * The median step of `preset`'s network (the same layers, dropout and Adam) at `batch` on
  * `threads` threads, after `warmup` untimed steps. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset
@@ -34,9 +42,6 @@ export function torchStep(
     blockDropout?: number;
     denseDropout?: number;
   };
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync(
     '/usr/bin/python3',
     [
@@ -58,7 +63,7 @@ export function torchStep(
       '--threads',
       String(threads),
     ],
-    { encoding: 'utf8', env },
+    { encoding: 'utf8', env: torchEnv() },
   );
   if (r.status !== 0) {
     console.error(
