@@ -145,18 +145,6 @@ const MODES = {
 type Mode = keyof typeof MODES;
 const modes: Mode[] = args['no-before'] ? ['after'] : ['before', 'after'];
 
-function median(fn: () => void, n: number): number {
-  fn();
-  const ts: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Per kernel, on the full network's shapes at --kernel-batch.
 interface KernelCase {
@@ -268,7 +256,7 @@ const kernelMs: Record<Mode, number[]> = { before: [], after: [] };
 for (const mode of modes) {
   const undo = MODES[mode]();
   for (const c of cases) {
-    kernelMs[mode].push(median(() => tf.dispose(tf.tidy(() => c.run())), STEPS));
+    kernelMs[mode].push(timeSteps(() => tf.dispose(tf.tidy(() => c.run())), STEPS, 1));
   }
   undo();
 }

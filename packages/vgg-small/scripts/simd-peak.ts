@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { ASC_COMMON_FLAGS, compileAssemblyScript } from '../../../wasm.base.js';
+import { timeSteps } from './step.js';
 import { torchEnv } from './torch-step.js';
 
 const { values: args } = parseArgs({
@@ -37,14 +38,7 @@ const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8A
 const peak = instance.exports.peak as (iters: number, seed: number) => number;
 peak(1e6, 0.5);
 const ITERS = 1e8;
-const wasmPeakGflops = () =>
-  median(
-    Array.from({ length: 3 }, (_, r) => {
-      const t0 = performance.now();
-      peak(ITERS, 0.5 + r);
-      return (ITERS * 96) / ((performance.now() - t0) / 1000) / 1e9;
-    }),
-  );
+const wasmPeakGflops = () => (ITERS * 96) / (timeSteps(() => peak(ITERS, 0.5), 3, 0) / 1000) / 1e9;
 
 // 2. The full network's forward convolutions (3×3, 'same'), on tfjs-backend-wasm.
 const layers = [
@@ -60,16 +54,15 @@ const wasmConvMs = () =>
   layers.map((l) => {
     const x = tf.randomNormal<tf.Rank.R4>([l.batch, l.size, l.size, l.c]);
     const w = tf.randomNormal<tf.Rank.R4>([3, 3, l.c, l.f]);
-    const once = () => {
-      const t0 = performance.now();
-      const y = tf.conv2d(x, w, 1, 'same');
-      y.dataSync(); // outside tf.tidy, which would walk the returned array element by element
-      const ms = performance.now() - t0;
-      y.dispose();
-      return ms;
-    };
-    once();
-    const ms = median([once(), once(), once()]);
+    const ms = timeSteps(
+      () => {
+        const y = tf.conv2d(x, w, 1, 'same');
+        y.dataSync(); // outside tf.tidy, which would walk the returned array element by element
+        y.dispose();
+      },
+      3,
+      1,
+    );
     tf.dispose([x, w]);
     return ms;
   });
