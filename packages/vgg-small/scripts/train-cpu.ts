@@ -153,7 +153,8 @@ if (!args['no-save']) {
       model: modelConfig,
       training,
       history: result.history,
-      script: 'pnpm exec tsx scripts/train-cpu.ts',
+      // The command as run (flags included), so that the weights say how to make them again.
+      script: ['pnpm exec tsx scripts/train-cpu.ts', ...process.argv.slice(2)].join(' '),
       date: new Date().toISOString(),
     },
   });
