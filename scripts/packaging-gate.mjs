@@ -81,6 +81,9 @@ async function startVerdaccio(work, port) {
       "  '**':",
       '    access: $all',
       'log: { type: stdout, format: pretty, level: warn }',
+      // @fmnist/vgg-small ships two sets of weights (about 5 MB); Verdaccio's default limit is 10 MB
+      // per publish request, which holds the tarball base64-encoded.
+      'max_body_size: 64mb',
       '',
     ].join('\n'),
   );

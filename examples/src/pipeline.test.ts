@@ -119,8 +119,7 @@ describe('pnpm bench -- --quick (end to end)', () => {
     expect(report.dataset.classNames).toHaveLength(10);
     // KNN, the CNN trained here, then every shipped pretrained CNN (cpu first).
     const ids = report.models.map((m) => m.id);
-    expect(ids.slice(0, 3)).toEqual(['knn', 'cnn', 'pretrained-cpu']);
-    expect(ids.slice(3).every((id) => id.startsWith('pretrained-'))).toBe(true);
+    expect(ids).toEqual(['knn', 'cnn', 'pretrained-cpu', 'pretrained-accurate']);
     for (const m of report.models) {
       expect(m.testSize).toBe(500);
       expect(m.metrics.total).toBe(500);
@@ -241,7 +240,11 @@ describe('--pretrained', () => {
       expect(r.code, r.stderr).toBe(0);
       const report: BenchReport = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
       expect(report.config.parts).toEqual(['knn', 'pretrained']);
-      expect(report.models.map((m) => m.id)).toContain('pretrained-cpu');
+      expect(report.models.map((m) => m.id)).toEqual([
+        'knn',
+        'pretrained-cpu',
+        'pretrained-accurate',
+      ]);
       expect(report.models.some((m) => m.id === 'cnn' || m.history)).toBe(false);
       expect(Object.keys(report.timings.phases)).not.toContain('cnn');
       expect(r.stdout).not.toContain('epoch 1/');

@@ -1,43 +1,14 @@
-import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { classificationReport, measure, type TfMemoryLike } from '@fmnist/bench';
 import type { ModelRun } from '@fmnist/bench/report';
 import type { Split } from '@fmnist/data';
 import * as vgg from '@fmnist/vgg-small';
 
-type PretrainedName = Parameters<typeof vgg.loadPretrained>[0] & string;
-
-/**
- * The pretrained models `@fmnist/vgg-small` ships: its exported list of names when it has one, else the
- * folders of its `pretrained/` directory that hold a `model.json` (so a newly shipped model, such as the
- * accurate preset's, shows up in the report without a change here). `cpu` first.
- */
-export async function shippedPretrainedNames(): Promise<PretrainedName[]> {
-  const listed = (vgg as { PRETRAINED_NAMES?: readonly string[] }).PRETRAINED_NAMES;
-  let names: string[];
-  if (Array.isArray(listed)) {
-    names = [...listed];
-  } else {
-    const root = dirname(vgg.pretrainedDir());
-    const entries = await readdir(root, { withFileTypes: true });
-    names = [];
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const files = await readdir(join(root, e.name)).catch(() => [] as string[]);
-      if (files.includes('model.json')) names.push(e.name);
-    }
-  }
-  return names.sort((a, b) =>
-    a === 'cpu' ? -1 : b === 'cpu' ? 1 : a.localeCompare(b),
-  ) as PretrainedName[];
-}
-
 /** Options of {@link evaluatePretrained}. */
 export interface PretrainedPartOptions {
   classNames: readonly string[];
   tf: TfMemoryLike;
-  /** Which shipped models; default {@link shippedPretrainedNames}. */
-  names?: readonly PretrainedName[];
+  /** Which shipped models; default all of them (`PRETRAINED_NAMES` of `@fmnist/vgg-small`). */
+  names?: readonly vgg.PretrainedName[];
   say: (line: string) => void;
 }
 
@@ -51,7 +22,7 @@ export async function evaluatePretrained(
   options: PretrainedPartOptions,
 ): Promise<ModelRun[]> {
   const runs: ModelRun[] = [];
-  for (const name of options.names ?? (await shippedPretrainedNames())) {
+  for (const name of options.names ?? vgg.PRETRAINED_NAMES) {
     const loaded = await measure(() => vgg.loadPretrained(name), { tf: options.tf });
     const model = loaded.result;
     try {

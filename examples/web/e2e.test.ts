@@ -248,7 +248,7 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
     expect(state.knn).toEqual(knnNode);
 
     // CNN: the same shipped weights, read from the package folder, on tfjs-backend-wasm in Node.
-    const model = await loadPretrained();
+    const model = await loadPretrained(state.weights);
     const probs = await predictProbabilities(model, images);
     const classes = Array.from(await predictClasses(model, images));
     model.dispose();
@@ -282,7 +282,7 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
       await knn.predict({ data: originals, shape: [sample.test.count, PIXELS] }),
     );
     knn.dispose();
-    const model = await loadPretrained();
+    const model = await loadPretrained(state.weights);
     const cnnNode = Array.from(await predictClasses(model, originals));
     model.dispose();
     expect(state.baseline?.knn).toEqual(knnNode);
@@ -295,6 +295,7 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
     const before = await readPage(page);
     // WebGL where the browser has it (here: Chromium's software WebGL), wasm otherwise.
     expect(['webgl', 'wasm']).toContain(before.state.backend);
+    expect(before.state.weights).toBe('cpu');
     await checkAgainstNode(before, { count: 48, seed: 42, p: 0.5 });
     const baseline = await checkBaseline(before.state);
     timings.checkDefaultsS = (performance.now() - t) / 1000;
@@ -332,11 +333,12 @@ describe.skipIf(skipReason !== undefined)('the web demo in headless Chromium', (
     );
   }, 120_000);
 
-  it('gives the same answers on the wasm backend (the fallback without WebGL)', async () => {
+  it('gives the same answers on the wasm backend (the fallback without WebGL), with the accurate weights', async () => {
     const t = performance.now();
-    const wasmPage = await openPage('?backend=wasm');
+    const wasmPage = await openPage('?backend=wasm&weights=accurate');
     const shown = await readPage(wasmPage);
     expect(shown.state.backend).toBe('wasm');
+    expect(shown.state.weights).toBe('accurate');
     await checkAgainstNode(shown, { count: 48, seed: 42, p: 0.5 });
     await checkBaseline(shown.state);
     expect(pageErrors).toEqual([]);

@@ -9,7 +9,9 @@ import {
 import { KNeighborsClassifier } from '@fmnist/knn';
 import {
   loadPretrainedFrom,
+  PRETRAINED_NAMES,
   type PretrainedInfo,
+  type PretrainedName,
   predictProbabilities,
 } from '@fmnist/vgg-small/browser';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -33,6 +35,8 @@ export interface DemoState {
   /** On webgpu: the adapter's vendor and architecture, e.g. `google swiftshader`. */
   adapter?: string;
   knnEngine?: string;
+  /** Which of the package's shipped CNN weights the page uses (`?weights=cpu|accurate`). */
+  weights?: PretrainedName;
   /** Increments after each finished computation (images drawn, both models' predictions shown). */
   runId: number;
   params: DemoParams;
@@ -396,6 +400,16 @@ function renderSummary(info: PretrainedInfo, trainCount: number) {
   );
 }
 
+/** The shipped CNN weights to use: `?weights=cpu|accurate`, `cpu` (the small, fast one) by default. */
+function pickWeights(): PretrainedName {
+  const asked = new URLSearchParams(location.search).get('weights') ?? 'cpu';
+  const name = PRETRAINED_NAMES.find((n) => n === asked);
+  if (!name) {
+    throw new Error(`?weights=${asked}: the package ships ${PRETRAINED_NAMES.join(' and ')}.`);
+  }
+  return name;
+}
+
 async function main() {
   setStatus('loading', 'Loading the sample, the backend and the models…');
   const [sample, backend] = await Promise.all([
@@ -413,7 +427,8 @@ async function main() {
       .adapterInfo;
     state.adapter = `${info?.vendor ?? '?'} ${info?.architecture ?? '?'}`;
   }
-  const { model, info } = await loadPretrainedFrom();
+  state.weights = pickWeights();
+  const { model, info } = await loadPretrainedFrom(undefined, { name: state.weights });
   const knn = new KNeighborsClassifier({ k: 5 }).fit(
     { data: toUnit(sample.train.images), shape: [sample.train.count, PIXELS] },
     sample.train.labels,

@@ -15,6 +15,7 @@ import { predictProbabilities } from './evaluate.js';
 import * as main from './index.js';
 import { loadModelFrom } from './load-url.js';
 import { loadPretrained, pretrainedDir } from './pretrained.js';
+import { PRETRAINED_NAMES } from './pretrained-names.js';
 import { loadPretrainedFrom, pretrainedUrls } from './pretrained-url.js';
 import { testRng } from './test-helpers/index.js';
 
@@ -136,12 +137,19 @@ describe('loading over HTTP (loadModelFrom, loadPretrainedFrom)', () => {
     expect(await codeOf(loadModelFrom({} as tf.io.IOHandler))).toBe('INVALID_SOURCE');
   });
 
-  it('pretrainedUrls() point at the files shipped in the package', () => {
-    const urls = pretrainedUrls('cpu');
-    expect(fileURLToPath(urls.modelJson)).toBe(join(pretrainedDir('cpu'), 'model.json'));
-    expect(Object.keys(urls.weights)).toEqual(['weights.bin']);
-    expect(existsSync(fileURLToPath(urls.weights['weights.bin']!))).toBe(true);
+  it.each(PRETRAINED_NAMES)(
+    "pretrainedUrls('%s') point at the files shipped in the package",
+    (name) => {
+      const urls = pretrainedUrls(name);
+      expect(fileURLToPath(urls.modelJson)).toBe(join(pretrainedDir(name), 'model.json'));
+      expect(Object.keys(urls.weights)).toEqual(['weights.bin']);
+      expect(existsSync(fileURLToPath(urls.weights['weights.bin']!))).toBe(true);
+    },
+  );
+
+  it('pretrainedUrls() of a name not shipped throws, listing the names that are', () => {
     expect(() => pretrainedUrls('gpu' as 'cpu')).toThrow(ModelDirError);
+    expect(() => pretrainedUrls('gpu' as 'cpu')).toThrow(/"cpu" and "accurate"/);
   });
 });
 

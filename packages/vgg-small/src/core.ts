@@ -36,9 +36,11 @@ export {
 } from './load-url.js';
 export { countParams, createVggSmall } from './model.js';
 export { PRESETS, type Preset, type PresetName } from './presets.js';
-export type { PretrainedInfo, PretrainedName } from './pretrained.js';
+export type { PretrainedInfo } from './pretrained.js';
+export { PRETRAINED_NAMES, type PretrainedName } from './pretrained-names.js';
 export {
   type LoadedPretrained,
+  type LoadPretrainedFromOptions,
   loadPretrainedFrom,
   type PretrainedUrls,
   pretrainedUrls,

@@ -2,15 +2,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadModel, readModelMetadata } from './io.js';
-
-/** Pretrained weights shipped in the package. */
-export type PretrainedName = 'cpu';
+import type { PretrainedName } from './pretrained-names.js';
 
 /** What `pretrained/<name>/model.json` records about how its weights were made. */
 export interface PretrainedInfo {
   preset: string;
   /** Accuracy on the 10,000 Fashion-MNIST test images. */
   testAccuracy: number;
+  /**
+   * Accuracy on the test images when each prediction averages the image's and its mirror's
+   * (test-time augmentation); recorded for weights trained on mirrored images, reported apart from
+   * {@link PretrainedInfo.testAccuracy}, the headline figure.
+   */
+  testAccuracyFlipAveraged?: number;
   testLoss: number;
   epochs: number;
   /** Wall time of training (minutes) on the machine that made them. */
@@ -35,12 +39,13 @@ export function pretrainedDir(name: PretrainedName = 'cpu'): string {
 }
 
 /**
- * Loads the pretrained CPU-preset model shipped with the package (Node; reads the package's
- * `pretrained/` folder), ready to classify 28×28 Fashion-MNIST images.
+ * Loads pretrained weights shipped with the package (Node; reads the package's `pretrained/`
+ * folder), ready to classify 28×28 Fashion-MNIST images: `'cpu'` (the default: small and fast) or
+ * `'accurate'` (the most accurate; `PRETRAINED_NAMES` lists them).
  *
  * @example
  * ```ts
- * const model = await loadPretrained();
+ * const model = await loadPretrained('accurate');
  * const classes = await predictClasses(model, data.test.images);
  * ```
  */
