@@ -100,18 +100,26 @@ console.log(
     `${params.total} params | training ${JSON.stringify(training)} | ${train.count} images`,
 );
 
+// The clock starts at the end of each epoch's first step, so the rate counts the images since then
+// (the last batch of an epoch is smaller: count sizes, not steps times the last size).
 let epochStart = performance.now();
+let timedImages = 0;
 const result = await trainVggSmall(model, train, {
   ...training,
   workers: args.workers === 'auto' ? 'auto' : Number(args.workers),
   checkpointDir: args['checkpoint-dir'],
   onBatchEnd: (batch, l) => {
     const now = performance.now();
-    if (batch === 0) epochStart = now;
+    if (batch === 0) {
+      epochStart = now;
+      timedImages = 0;
+      return;
+    }
+    timedImages += l.size;
     if ((batch + 1) % 50 === 0 || batch + 1 === l.batches) {
       const seconds = (now - epochStart) / 1000;
-      const perSecond = ((batch + 1) * l.size) / seconds;
-      const eta = ((l.batches - batch - 1) * (seconds / (batch + 1))) / 60;
+      const perSecond = timedImages / seconds;
+      const eta = ((l.batches - batch - 1) * (seconds / batch)) / 60;
       console.log(
         `  epoch ${l.epoch + 1} step ${batch + 1}/${l.batches}: loss ${l.loss.toFixed(4)} ` +
           `${perSecond.toFixed(1)} img/s, epoch ends in ${eta.toFixed(1)} min`,
