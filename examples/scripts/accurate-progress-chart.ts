@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type TrainingHistory, trainingCurvesSpec, writeChart } from '@fmnist/bench/charts';
 
-// The run's name: `accurate` (40 epochs, finished) or `accurate-60` (60 epochs); its epoch count.
+// The run's name: `accurate` (the 40-epoch run) or `accurate-60` (the 60-epoch run, whose weights
+// ship); its epoch count. Both are finished.
 const RUNS: Record<string, number> = { accurate: 40, 'accurate-60': 60 };
 const run = process.argv[2] ?? 'accurate';
 const totalEpochs = RUNS[run];
